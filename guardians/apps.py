@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GuardiansConfig(AppConfig):
+    name = "guardians"
+    verbose_name = _("Người giám hộ")

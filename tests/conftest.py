@@ -1,0 +1,35 @@
+"""Fixtures shared by the whole suite."""
+import shutil
+
+import pytest
+from django.conf import settings
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(tmp_path, settings):
+    """Each test writes private files to a directory of its own."""
+    location = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {**settings.STORAGES["default"]["OPTIONS"], "location": str(location)},
+        },
+    }
+    settings.MEDIA_ROOT = str(location)
+    yield location
+    shutil.rmtree(location, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"database: {db}; redis: {'yes' if settings.REDIS_URL else 'no'}"

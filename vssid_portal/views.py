@@ -1,0 +1,34 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, title, description): the flows the home page links to.
+FLOWS = [
+    ("declarations:register", _("Đăng ký tài khoản giao dịch điện tử"),
+     _("Kê khai thông tin, ảnh giấy tờ và chọn cơ quan BHXH tiếp nhận.")),
+    ("accounts:login", _("Đăng nhập"), _("Đăng nhập bằng mã số BHXH và mật khẩu.")),
+    ("registry:lookup_bhxh_code", _("Tra cứu mã số BHXH"),
+     _("Tìm mã số BHXH theo họ tên, ngày sinh và tỉnh/thành phố.")),
+    ("registry:offices", _("Tra cứu cơ quan BHXH"), _("Địa chỉ và điện thoại các cơ quan BHXH.")),
+    ("registry:facilities", _("Tra cứu cơ sở khám chữa bệnh"),
+     _("Cơ sở khám chữa bệnh nhận đăng ký BHYT ban đầu.")),
+    ("registry:my_card", _("Thẻ BHYT điện tử"), _("Xem thẻ BHYT của bạn và mã QR của thẻ.")),
+    ("registry:my_participation", _("Quá trình tham gia"),
+     _("Các giai đoạn đóng BHXH, BHYT, BHTN, BHTNLĐ-BNN của bạn.")),
+    ("guardians:register_child", _("Đăng ký tài khoản cho con"),
+     _("Cha, mẹ hoặc người giám hộ đăng ký tài khoản cho trẻ dưới 18 tuổi.")),
+    ("accounts:password_change", _("Đổi mật khẩu"), _("Đổi mật khẩu với mã OTP gửi qua SMS.")),
+    ("declarations:status_lookup", _("Tình trạng tờ khai"), _("Xem tờ khai của bạn đang ở đâu.")),
+]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    flows = []
+    for url_name, title, description in FLOWS:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue  # a flow not yet offered by this installation
+        flows.append({"url": url, "title": title, "description": description})
+    return render(request, "home.html", {"flows": flows})
