@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "declarations",
     "guardians",
     "notifications",
+    # Project-level commands (demo data) and templates.
+    "vssid_portal",
 ]
 
 MIDDLEWARE = [
