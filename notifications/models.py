@@ -43,6 +43,8 @@ class OutboundMessage(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    # When a queued message is due (retries back off); the sweeper dispatches the overdue.
+    next_attempt_at = models.DateTimeField(_("thử lại lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("thông báo gửi đi")
@@ -50,6 +52,7 @@ class OutboundMessage(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "updated_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["concerns_type", "concerns_id"]),
         ]
 

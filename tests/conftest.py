@@ -30,6 +30,20 @@ def _clear_cache():
     cache.clear()
 
 
+def pytest_sessionstart(session):
+    """Compile the translation catalogues that changed, so that tests of English pages
+    work straight after `makemessages` without `make messages` (as `make test` does)."""
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    try:
+        call_command("compilemessages", ignore_patterns=[".venv", "var"], verbosity=0)
+    except Exception:  # no gettext: the tests that need English will say so
+        return
+    trans_real._translations = {}
+    trans_real._default = None
+
+
 def pytest_report_header(config):
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"database: {db}; redis: {'yes' if settings.REDIS_URL else 'no'}"

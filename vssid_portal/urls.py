@@ -1,15 +1,22 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from vssid_portal import views
+from vssid_portal import health, outbox, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    # The dev outbox answers 404 unless settings.DEBUG is on.
+    path("dev/outbox/", outbox.outbox, name="dev_outbox"),
+    path(
+        "dev/outbox/email/<str:file_name>/<int:index>/<int:number>/",
+        outbox.attachment,
+        name="dev_outbox_attachment",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("tra-cuu/", include("registry.urls")),
+    path("", include("declarations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("vssid_portal.api.urls")),
 ]
-
-if settings.DEBUG:
-    pass

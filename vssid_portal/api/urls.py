@@ -1,10 +1,20 @@
 """The REST API, version 1. Each app adds its routes here."""
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts.api import ObtainTokenView
+from accounts.api_scan import ScanView
+from declarations.api import RegistrationCreateView
+from vssid_portal.api.views import api_root
 
 app_name = "api"
 
 urlpatterns = [
+    path("", api_root, name="root"),
+    path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    path("scan/", ScanView.as_view(), name="scan"),
+    path("registrations/", RegistrationCreateView.as_view(), name="registrations"),
+    path("", include("registry.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -50,7 +50,7 @@ MIDDLEWARE = [
     "vssid_portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "vssid_portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -102,7 +102,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Internationalisation: Vietnamese first, English switchable.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/thirdparty: Vietnamese for DRF messages its own catalogue leaves in English.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "thirdparty"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -162,13 +163,38 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# A task not acknowledged within this time (its worker was killed) is handed out again.
+# Must exceed the longest countdown of a retry (notifications cap theirs at 5 minutes).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing happens inside web requests (on commit): with the broker down, give up fast
+# and leave the row queued for the sweepers rather than keep the citizen waiting.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2
+}
+CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Separate queues: an OTP SMS never waits behind a slow PDF. In production run one worker
+# per queue (`celery -A vssid_portal worker -Q messages` and `... -Q pdf`).
 CELERY_TASK_ROUTES = {
     "notifications.tasks.*": {"queue": "messages"},
     "declarations.tasks.*": {"queue": "pdf"},
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "notifications-sweep": {
+        "task": "notifications.tasks.messages_sweep_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "declarations-pdf-sweep": {
+        "task": "declarations.tasks.declarations_pdf_sweep_task",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Outboxes: e-mail through Django's backend, SMS through the portal's own backends.

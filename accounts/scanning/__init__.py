@@ -1,0 +1,9 @@
+"""QR scanning of CCCD and BHYT cards: photo -> decoded fields for the registration form.
+
+Public interface: scan_image, ScanResult, ScanError, parse_cccd, parse_bhyt, decode_qr.
+"""
+from .decoders import decode_qr
+from .parsers import ScanError, parse_bhyt, parse_cccd
+from .service import ScanResult, scan_image
+
+__all__ = ["ScanError", "ScanResult", "decode_qr", "parse_bhyt", "parse_cccd", "scan_image"]

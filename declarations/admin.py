@@ -1,0 +1,106 @@
+"""A minimal admin for declarations (staff review actions come later). Staff see only the
+declarations of their own office unless superuser; photos are opened through a view
+that checks that and writes an audit record."""
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from declarations.models import Attachment, Declaration
+
+
+def declarations_visible_to(user, queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
+    if user.is_superuser:
+        return queryset
+    if not user.is_staff or not getattr(user, "office_id", None):
+        return queryset.none()
+    return queryset.filter(office_id=user.office_id)
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    can_delete = False
+    fields = ("kind", "open_link", "width", "height", "size", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("Ảnh"))
+    def open_link(self, attachment: Attachment) -> str:
+        url = reverse(
+            "admin:declarations_declaration_attachment",
+            kwargs={"pk": attachment.declaration_id, "attachment_uuid": attachment.uuid},
+        )
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Xem ảnh"))
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(admin.ModelAdmin):
+    list_display = ("number", "kind", "status", "office", "submitted_at")
+    list_filter = ("status", "kind", ("office", admin.RelatedOnlyFieldListFilter))
+    # Exact matches only: no substring scans over personal identifiers.
+    search_fields = ("=number", "=bhxh_code")
+    search_help_text = _("Tìm theo số tờ khai hoặc mã số BHXH (chính xác).")
+    date_hierarchy = "submitted_at"
+    list_select_related = ("office",)
+    inlines = [AttachmentInline]
+    exclude = ("pdf",)
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Declaration]:
+        return declarations_visible_to(request.user, super().get_queryset(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "pdf"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/attachments/<uuid:attachment_uuid>/",
+                self.admin_site.admin_view(self.attachment_view),
+                name="declarations_declaration_attachment",
+            ),
+            *super().get_urls(),
+        ]
+
+    def attachment_view(self, request: HttpRequest, pk: int, attachment_uuid) -> HttpResponse:
+        declaration = self.get_queryset(request).filter(pk=pk).first()
+        if declaration is None:
+            raise Http404
+        if not self.has_view_permission(request, declaration):
+            raise PermissionDenied
+        attachment = declaration.attachments.filter(uuid=attachment_uuid).first()
+        if attachment is None or not default_storage.exists(attachment.file.name):
+            raise Http404
+        audit_record(
+            action="declaration.attachment_viewed",
+            target=attachment,
+            actor=request.user,
+            data={"declaration": declaration.pk, "kind": attachment.kind},
+            request=request,
+        )
+        response = FileResponse(
+            default_storage.open(attachment.file.name, "rb"), content_type=attachment.content_type
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Disposition"] = "inline"
+        return response

@@ -1,0 +1,122 @@
+"""Web forms of the registration steps. They only collect and translate: every rule is
+in declarations.services.registration_validation, whose errors are put on the fields."""
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from declarations.models import Declaration
+from registry.models import Sex
+
+_TEXT = {"autocomplete": "off"}
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service ValidationError on the form's fields (unknown fields: on top)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        target = field if field in form.fields else None
+        for item in errors:
+            form.add_error(target, item)
+
+
+class PersonalDataForm(forms.Form):
+    """Step 1. Fields are not required here: the service says what is missing, in the same
+    words for the web and the API."""
+
+    bhxh_code = forms.CharField(
+        label=_("Mã số BHXH"), required=False, max_length=20,
+        help_text=_("10 chữ số, in trên thẻ BHYT hoặc sổ BHXH."),
+        widget=forms.TextInput(attrs={**_TEXT, "inputmode": "numeric"}),
+    )
+    full_name = forms.CharField(
+        label=_("Họ và tên"), required=False, max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Ngày sinh"), required=False, input_formats=DATE_INPUT_FORMATS,
+        error_messages={"invalid": _("Ngày sinh không hợp lệ.")},
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+    )
+    sex = forms.ChoiceField(
+        label=_("Giới tính"), required=False,
+        choices=[("", _("-- Chọn --")), *Sex.choices],
+    )
+    id_type = forms.ChoiceField(
+        label=_("Loại giấy tờ tùy thân"), required=False,
+        choices=Declaration.IdType.choices, initial=Declaration.IdType.CCCD,
+    )
+    id_number = forms.CharField(
+        label=_("Số giấy tờ tùy thân"), required=False, max_length=20,
+        help_text=_("CCCD: 12 chữ số; CMND: 9 hoặc 12 chữ số; hộ chiếu: 1 chữ cái và 7 chữ số."),
+        widget=forms.TextInput(attrs=_TEXT),
+    )
+    address = forms.CharField(
+        label=_("Địa chỉ thường trú"), required=False, max_length=300,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    phone = forms.CharField(
+        label=_("Số điện thoại di động"), required=False, max_length=20,
+        help_text=_("Mật khẩu đăng nhập sẽ được gửi qua SMS tới số này."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
+class PhotosForm(forms.Form):
+    """Step 2: each photo may be replaced; missing ones are reported on Next."""
+
+    portrait = forms.FileField(
+        label=_("Ảnh chân dung"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "user"}),
+    )
+    id_front = forms.FileField(
+        label=_("Ảnh mặt trước giấy tờ tùy thân"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    id_back = forms.FileField(
+        label=_("Ảnh mặt sau giấy tờ tùy thân"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+
+
+class OfficeForm(forms.Form):
+    """Step 3. The office choices are the offices of the chosen province (GET filter)."""
+
+    office = forms.ChoiceField(label=_("Cơ quan BHXH tiếp nhận tờ khai"), required=False)
+    email = forms.EmailField(
+        label=_("Thư điện tử"), required=False, max_length=254,
+        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    send_email = forms.BooleanField(
+        label=_("Gửi email tờ khai (nhận tờ khai PDF và các thông báo qua thư điện tử)"),
+        required=False,
+    )
+
+    def __init__(self, *args, office_choices: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].choices = [("", _("-- Chọn cơ quan BHXH --")), *office_choices]
+
+
+class ReviewForm(forms.Form):
+    commitment = forms.BooleanField(
+        label=_("Tôi cam đoan những thông tin kê khai trên là đúng sự thật và chịu trách "
+                "nhiệm trước pháp luật về nội dung đã kê khai."),
+        required=True,
+        error_messages={"required": _("Vui lòng đánh dấu cam kết trước khi gửi tờ khai.")},
+    )
+
+
+class StatusLookupForm(forms.Form):
+    number = forms.CharField(
+        label=_("Số tờ khai"), max_length=20, help_text=_("Ví dụ: DK2611-7Q4K9M"),
+        error_messages={"required": _("Vui lòng nhập số tờ khai.")},
+        widget=forms.TextInput(attrs=_TEXT),
+    )
+    bhxh_code = forms.CharField(
+        label=_("Mã số BHXH"), max_length=20,
+        error_messages={"required": _("Vui lòng nhập mã số BHXH.")},
+        widget=forms.TextInput(attrs={**_TEXT, "inputmode": "numeric"}),
+    )

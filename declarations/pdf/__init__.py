@@ -1,0 +1,5 @@
+"""Declaration PDFs (form 01/ĐK-GD): render_declaration_pdf(declaration) -> bytes."""
+from declarations.pdf.assets import PDFAssetError
+from declarations.pdf.render import render_declaration_pdf
+
+__all__ = ["PDFAssetError", "render_declaration_pdf"]

@@ -1,0 +1,51 @@
+"""Reads for the declarations area: offices a citizen may send a declaration to, and
+finding a declaration by what its citizen knows."""
+from django.db.models import QuerySet
+
+from declarations.models import Declaration
+from registry.models import Office, Province
+
+
+def offices_receiving(*, province_code: str = "") -> QuerySet[Office]:
+    """Active province and local offices that receive declarations."""
+    queryset = Office.objects.filter(
+        is_active=True,
+        receives_declarations=True,
+        level__in=[Office.Level.PROVINCE, Office.Level.LOCAL],
+    ).select_related("parent", "province")
+    if province_code:
+        queryset = queryset.filter(province__code=province_code)
+    return queryset.order_by("province__code", "code")
+
+
+def provinces_with_receiving_offices() -> QuerySet[Province]:
+    return (
+        Province.objects.filter(
+            offices__is_active=True,
+            offices__receives_declarations=True,
+            offices__level__in=[Office.Level.PROVINCE, Office.Level.LOCAL],
+        )
+        .distinct()
+        .order_by("code")
+    )
+
+
+def office_label(office: Office) -> str:
+    """As the real pickers show it: "(001) BHXH TP. Hà Nội - BHXH cơ sở Đống Đa"."""
+    parent = office.parent
+    if office.level == Office.Level.LOCAL and parent is not None:
+        return f"({parent.code}) {parent.name} - {office.name}"
+    return f"({office.code}) {office.name}"
+
+
+def declaration_for_citizen(*, number: str, bhxh_code: str) -> Declaration | None:
+    """The declaration with this number, only if it was filed for this BHXH code."""
+    number = "".join((number or "").split()).upper()
+    code = "".join((bhxh_code or "").split())
+    if not number or not code:
+        return None
+    return (
+        Declaration.objects.filter(number=number, bhxh_code=code)
+        .select_related("office", "office__parent")
+        .first()
+    )

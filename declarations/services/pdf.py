@@ -1,0 +1,92 @@
+"""Rendering and storing a declaration's PDF, then letting the e-mails that carry it leave.
+
+Called by declarations.tasks.declaration_render_pdf_task after a submit (and by the
+sweeper for declarations whose render was lost). Safe to run twice: an existing PDF is
+never rendered again, and releasing held e-mails twice releases nothing.
+"""
+import logging
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from declarations.models import Declaration
+from declarations.pdf import render_declaration_pdf
+from notifications.services import messages_release_concerning
+
+logger = logging.getLogger(__name__)
+
+# A render normally follows its submit within seconds; older ones without a PDF were lost.
+PDF_SWEEP_AFTER = timedelta(minutes=3)
+# Beyond this, a declaration that still cannot be rendered needs a person, not a sweeper.
+PDF_SWEEP_WINDOW = timedelta(days=7)
+
+
+def declaration_pdf_filename(declaration: Declaration) -> str:
+    return f"to-khai-{declaration.number}.pdf"
+
+
+def declaration_pdf_render(*, declaration_id: int) -> bool:
+    """Render and store the PDF unless it exists, then release the held e-mails concerning
+    the declaration with the PDF attached. Returns True when a PDF was rendered now.
+    Raises (e.g. PDFAssetError) when the render fails: the task retries."""
+    declaration = (
+        Declaration.objects.select_related("office__province", "submitted_by")
+        .filter(pk=declaration_id)
+        .first()
+    )
+    if declaration is None:
+        logger.warning("Declaration %s does not exist: no PDF", declaration_id)
+        return False
+    # Render outside the lock (tens of milliseconds); the lock decides who stores it.
+    content = None if declaration.pdf else render_declaration_pdf(declaration)
+    rendered = False
+    stored_name = None
+    try:
+        with transaction.atomic():
+            declaration = Declaration.objects.select_for_update().get(pk=declaration_id)
+            if not declaration.pdf and content is not None:
+                declaration.pdf.save(
+                    declaration_pdf_filename(declaration), ContentFile(content), save=False
+                )
+                stored_name = declaration.pdf.name
+                declaration.pdf_rendered_at = timezone.now()
+                declaration.save(update_fields=["pdf", "pdf_rendered_at", "updated_at"])
+                audit_record(
+                    action="declaration.pdf_rendered", target=declaration,
+                    data={"number": declaration.number, "bytes": len(content)},
+                )
+                rendered = True
+            released = messages_release_concerning(
+                concerns=declaration,
+                attachments=[{
+                    "path": declaration.pdf.name,
+                    "filename": declaration_pdf_filename(declaration),
+                    "content_type": "application/pdf",
+                }],
+            )
+    except BaseException:
+        if stored_name:
+            declaration.pdf.storage.delete(stored_name)
+        raise
+    logger.info(
+        "Declaration %s: PDF %s, %s held message(s) released", declaration.number,
+        "rendered" if rendered else "already there", released,
+    )
+    return rendered
+
+
+def declarations_without_pdf(*, now=None) -> list[int]:
+    """Ids of recent declarations whose PDF should exist by now."""
+    now = now or timezone.now()
+    return list(
+        Declaration.objects.filter(
+            pdf="",
+            submitted_at__lte=now - PDF_SWEEP_AFTER,
+            submitted_at__gte=now - PDF_SWEEP_WINDOW,
+        )
+        .order_by("submitted_at")
+        .values_list("id", flat=True)[:200]
+    )

@@ -1,0 +1,57 @@
+"""Celery tasks of declarations (queue "pdf"): thin wrappers around the services.
+
+REGISTRATION dispatches after a submit:
+    transaction.on_commit(lambda: declaration_render_pdf_task.delay(declaration.id))
+Dispatching never raises when the broker is down (the request that submitted the
+declaration must not fail after its commit): the sweeper renders it later.
+"""
+import logging
+
+from celery import Task, shared_task
+
+from declarations.services.pdf import declaration_pdf_render, declarations_without_pdf
+
+logger = logging.getLogger(__name__)
+
+
+class BrokerTolerantTask(Task):
+    """apply_async/delay that logs and returns None instead of raising when the broker
+    cannot be reached; a periodic sweeper re-dispatches what was not sent."""
+
+    abstract = True
+
+    def apply_async(self, args=None, kwargs=None, **options):
+        try:
+            return super().apply_async(args=args, kwargs=kwargs, **options)
+        except Exception:
+            if self.app.conf.task_always_eager:
+                raise
+            logger.warning("Broker unreachable: %s not dispatched, left to the sweeper",
+                           self.name, exc_info=True)
+            return None
+
+
+@shared_task(
+    bind=True, base=BrokerTolerantTask, max_retries=5, acks_late=True,
+    soft_time_limit=60, time_limit=90,
+)
+def declaration_render_pdf_task(self, declaration_id: int) -> bool:
+    try:
+        return declaration_pdf_render(declaration_id=declaration_id)
+    except Exception as exc:
+        countdown = min(300, 20 * 2 ** self.request.retries)
+        raise self.retry(exc=exc, countdown=countdown) from None
+
+
+@shared_task(soft_time_limit=100, time_limit=110)
+def declarations_pdf_sweep_task() -> int:
+    """Beat, every two minutes: dispatch renders for declarations still without a PDF a
+    few minutes after their submit (their dispatch was lost or all tries failed)."""
+    dispatched = 0
+    for declaration_id in declarations_without_pdf():
+        if declaration_render_pdf_task.delay(declaration_id) is None:
+            break  # broker down: next sweep
+        dispatched += 1
+    if dispatched:
+        logger.info("PDF sweep: %s render(s) dispatched", dispatched)
+    return dispatched

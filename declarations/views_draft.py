@@ -1,0 +1,140 @@
+"""The registration draft kept in the citizen's session between steps: the typed values
+(as strings) and the sanitised photos, stored in private storage under random names and
+referenced only from this session."""
+import datetime
+import secrets
+from dataclasses import dataclass, field
+
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from declarations.photos import SanitizedPhoto
+from declarations.services.registration import PHOTO_KINDS, RegistrationData
+
+SESSION_KEY = "registration_draft"
+SENT_KEY = "registration_sent"
+STEPS = ("personal", "photos", "office", "review")
+DRAFT_PHOTO_DIR = "registration-drafts"
+
+
+@dataclass
+class Draft:
+    personal: dict = field(default_factory=dict)
+    office: dict = field(default_factory=dict)
+    # kind -> {"name", "width", "height", "sha256", "size"}
+    photos: dict = field(default_factory=dict)
+    step: str = "personal"
+    completed: list = field(default_factory=list)
+
+    # --- session round trip ----------------------------------------------------------
+    @classmethod
+    def load(cls, session: SessionBase) -> "Draft":
+        raw = session.get(SESSION_KEY) or {}
+        draft = cls(
+            personal=dict(raw.get("personal") or {}),
+            office=dict(raw.get("office") or {}),
+            photos=dict(raw.get("photos") or {}),
+            step=raw.get("step") if raw.get("step") in STEPS else "personal",
+            completed=[s for s in raw.get("completed") or [] if s in STEPS],
+        )
+        return draft
+
+    def save(self, session: SessionBase) -> None:
+        session[SESSION_KEY] = {
+            "personal": self.personal,
+            "office": self.office,
+            "photos": self.photos,
+            "step": self.step,
+            "completed": self.completed,
+        }
+
+    def clear(self, session: SessionBase, *, delete_photos: bool = True) -> None:
+        if delete_photos:
+            for kind in list(self.photos):
+                self.photo_delete(kind)
+        session.pop(SESSION_KEY, None)
+
+    # --- steps -----------------------------------------------------------------------
+    def complete(self, step: str, next_step: str) -> None:
+        if step not in self.completed:
+            self.completed.append(step)
+        self.step = next_step
+
+    def first_open_step(self) -> str:
+        for step in STEPS:
+            if step not in self.completed:
+                return step
+        return "review"
+
+    def may_open(self, step: str) -> bool:
+        """A step may be shown once every step before it is done."""
+        return all(s in self.completed for s in STEPS[: STEPS.index(step)])
+
+    # --- photos ----------------------------------------------------------------------
+    def photo_store(self, kind: str, photo: SanitizedPhoto) -> None:
+        self.photo_delete(kind)
+        name = default_storage.save(
+            f"{DRAFT_PHOTO_DIR}/{secrets.token_hex(16)}.jpg", ContentFile(photo.content)
+        )
+        self.photos[kind] = {
+            "name": name,
+            "width": photo.width,
+            "height": photo.height,
+            "sha256": photo.sha256,
+            "size": len(photo.content),
+        }
+
+    def photo_delete(self, kind: str) -> None:
+        meta = self.photos.pop(kind, None)
+        if meta and meta.get("name", "").startswith(DRAFT_PHOTO_DIR + "/"):
+            default_storage.delete(meta["name"])
+
+    def photo_name(self, kind: str) -> str | None:
+        meta = self.photos.get(kind)
+        if not meta:
+            return None
+        name = meta.get("name", "")
+        if not name.startswith(DRAFT_PHOTO_DIR + "/") or not default_storage.exists(name):
+            return None
+        return name
+
+    def photos_loaded(self) -> dict[str, SanitizedPhoto]:
+        """The draft's photos as the service takes them (already sanitised on upload)."""
+        photos = {}
+        for kind in PHOTO_KINDS:
+            name = self.photo_name(kind.value)
+            if name is None:
+                continue
+            meta = self.photos[kind.value]
+            with default_storage.open(name, "rb") as handle:
+                content = handle.read()
+            photos[kind.value] = SanitizedPhoto(
+                content=content, width=meta["width"], height=meta["height"],
+                content_type="image/jpeg", sha256=meta["sha256"],
+            )
+        return photos
+
+    # --- to the service --------------------------------------------------------------
+    def registration_data(self, *, commitment_accepted: bool = False) -> RegistrationData:
+        p, o = self.personal, self.office
+        dob = None
+        if p.get("date_of_birth"):
+            try:
+                dob = datetime.date.fromisoformat(p["date_of_birth"])
+            except ValueError:
+                dob = None
+        return RegistrationData(
+            bhxh_code=p.get("bhxh_code", ""),
+            full_name=p.get("full_name", ""),
+            date_of_birth=dob,
+            sex=p.get("sex", ""),
+            id_type=p.get("id_type", ""),
+            id_number=p.get("id_number", ""),
+            address=p.get("address", ""),
+            phone=p.get("phone", ""),
+            email=o.get("email", ""),
+            office=o.get("office", ""),
+            send_email=bool(o.get("send_email")),
+            commitment_accepted=commitment_accepted,
+        )

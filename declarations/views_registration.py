@@ -1,0 +1,422 @@
+"""The registration form, step by step: 1 personal data -> 2 photos -> 3 receiving office
+and e-mail -> 4 review -> sent. The draft lives in the session (views_draft), so Back and
+a reopened tab find everything that was typed and uploaded."""
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.scanning import ScanError, scan_image
+from declarations.forms import (
+    OfficeForm,
+    PersonalDataForm,
+    PhotosForm,
+    ReviewForm,
+    add_service_errors,
+)
+from declarations.models import Attachment
+from declarations.photos import PhotoRejected, sanitize_photo
+from declarations.selectors import office_label, offices_receiving, provinces_with_receiving_offices
+from declarations.services.registration import (
+    OFFICE_FIELDS,
+    PHOTO_KINDS,
+    declaration_submit_self_registration,
+    photos_missing_errors,
+    self_registration_validate,
+)
+from declarations.status_links import status_path
+from declarations.views_draft import SENT_KEY, STEPS, Draft
+from registry.models import Office
+
+logger = logging.getLogger(__name__)
+
+STEP_TITLES = {
+    "personal": _("Thông tin cá nhân"),
+    "photos": _("Ảnh giấy tờ"),
+    "office": _("Cơ quan BHXH và thư điện tử"),
+    "review": _("Kiểm tra và gửi"),
+}
+SCAN_MAX_BYTES = 15 * 1024 * 1024
+# What each QR fills on step 1 (issue 4: CCCD: number, name, DOB, sex, address; BHYT:
+# BHXH code, name, DOB, sex).
+SCAN_FIELDS = {
+    "cccd": ("id_number", "full_name", "date_of_birth", "sex", "address"),
+    "bhyt": ("bhxh_code", "full_name", "date_of_birth", "sex"),
+}
+
+
+def _step_url(step: str) -> str:
+    return reverse("declarations:register_step", kwargs={"step": step})
+
+
+def _steps_context(current: str, draft: Draft) -> list[dict]:
+    return [
+        {
+            "key": key,
+            "number": index,
+            "title": STEP_TITLES[key],
+            "current": key == current,
+            "done": key in draft.completed and key != current,
+        }
+        for index, key in enumerate(STEPS, start=1)
+    ]
+
+
+def _render(request: HttpRequest, step: str, draft: Draft, context: dict) -> HttpResponse:
+    return render(
+        request,
+        f"declarations/register_{step}.html",
+        {
+            "step": step,
+            "steps": _steps_context(step, draft),
+            "step_number": STEPS.index(step) + 1,
+            "step_title": STEP_TITLES[step],
+            "draft": draft,
+            **context,
+        },
+    )
+
+
+@never_cache
+def register(request: HttpRequest) -> HttpResponse:
+    """Start, or resume where the citizen left off."""
+    draft = Draft.load(request.session)
+    step = draft.step if draft.may_open(draft.step) else draft.first_open_step()
+    return redirect(_step_url(step))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def register_step(request: HttpRequest, step: str) -> HttpResponse:
+    if step not in STEPS:
+        raise Http404
+    draft = Draft.load(request.session)
+    if not draft.may_open(step):
+        return redirect(_step_url(draft.first_open_step()))
+    handler = {
+        "personal": _personal,
+        "photos": _photos,
+        "office": _office,
+        "review": _review,
+    }[step]
+    return handler(request, draft)
+
+
+# --- step 1 --------------------------------------------------------------------------------
+
+def _personal_values(form: PersonalDataForm) -> dict:
+    """What was typed, as strings (a date that does not parse is kept as typed)."""
+    values = {}
+    for name in form.fields:
+        raw = form.data.get(name, "")
+        values[name] = (raw or "").strip()
+    if form.is_valid() and form.cleaned_data.get("date_of_birth"):
+        values["date_of_birth"] = form.cleaned_data["date_of_birth"].isoformat()
+    return values
+
+
+def _personal(request: HttpRequest, draft: Draft) -> HttpResponse:
+    if request.method == "POST":
+        form = PersonalDataForm(request.POST)
+        draft.personal = _personal_values(form)
+        draft.step = "personal"
+        if form.is_valid():
+            try:
+                self_registration_validate(
+                    data=draft.registration_data(), include_office=False
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+        if form.is_valid():
+            draft.complete("personal", "photos")
+            draft.save(request.session)
+            return redirect(_step_url("photos"))
+        if "personal" in draft.completed:
+            draft.completed.remove("personal")
+        draft.save(request.session)
+    else:
+        form = PersonalDataForm(initial=draft.personal or None)
+        draft.step = "personal"
+        draft.save(request.session)
+    return _render(request, "personal", draft, {"form": form})
+
+
+@never_cache
+@require_POST
+def register_scan(request: HttpRequest) -> HttpResponse:
+    """Without JavaScript: the step-1 form posted with a QR photo. Keeps what was typed,
+    reads the QR and fills the fields it carries."""
+    draft = Draft.load(request.session)
+    draft.personal = _personal_values(PersonalDataForm(request.POST))
+    kind = request.POST.get("scan", "")
+    upload = request.FILES.get(f"scan_{kind}") if kind in SCAN_FIELDS else None
+    if upload is None:
+        messages.error(request, gettext("Vui lòng chọn hoặc chụp ảnh có mã QR trước khi quét."))
+    elif upload.size > SCAN_MAX_BYTES:
+        messages.error(request, gettext("Ảnh quá lớn (tối đa 15 MB)."))
+    else:
+        try:
+            result = scan_image(upload.read(), kind=kind)
+        except ScanError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            filled = _apply_scan(draft, result.kind, result.fields)
+            if filled:
+                labels = ", ".join(str(PersonalDataForm.base_fields[f].label) for f in filled)
+                messages.success(
+                    request,
+                    gettext("Đã đọc mã QR và điền: %(fields)s. Vui lòng kiểm tra lại.")
+                    % {"fields": labels},
+                )
+            else:
+                messages.error(request, gettext("Mã QR không có thông tin để điền vào tờ khai."))
+    draft.step = "personal"
+    draft.save(request.session)
+    return redirect(_step_url("personal"))
+
+
+def _apply_scan(draft: Draft, kind: str, fields: dict) -> list[str]:
+    filled = []
+    for name in SCAN_FIELDS.get(kind, ()):
+        value = (fields.get(name) or "").strip()
+        if name == "date_of_birth" and len(value) != 10:
+            continue  # a year alone does not fill a date field
+        if value:
+            draft.personal[name] = value
+            filled.append(name)
+    if kind == "cccd" and "id_number" in filled:
+        draft.personal["id_type"] = "cccd"
+    return filled
+
+
+# --- step 2 --------------------------------------------------------------------------------
+
+def _photo_previews(draft: Draft) -> list[dict]:
+    return [
+        {
+            "kind": kind.value,
+            "label": kind.label,
+            "url": reverse("declarations:register_photo", kwargs={"kind": kind.value})
+            + f"?v={draft.photos[kind.value]['sha256'][:12]}",
+        }
+        for kind in PHOTO_KINDS
+        if draft.photo_name(kind.value)
+    ]
+
+
+def _photos(request: HttpRequest, draft: Draft) -> HttpResponse:
+    if request.method == "POST":
+        form = PhotosForm(request.POST, request.FILES)
+        form.is_valid()
+        for kind in PHOTO_KINDS:
+            upload = request.FILES.get(kind.value)
+            if upload is None:
+                continue
+            try:
+                draft.photo_store(kind.value, sanitize_photo(upload))
+            except PhotoRejected as exc:
+                form.add_error(kind.value, exc)
+        action = request.POST.get("action", "next")
+        if action == "back":
+            draft.step = "personal"
+            draft.save(request.session)
+            return redirect(_step_url("personal"))
+        if not form.errors:
+            present = {kind: draft.photo_name(kind) for kind in draft.photos}
+            missing = photos_missing_errors(present, draft.personal.get("id_type", "cccd"))
+            if missing:
+                add_service_errors(form, ValidationError(missing))
+        if not form.errors:
+            draft.complete("photos", "office")
+            draft.save(request.session)
+            return redirect(_step_url("office"))
+        draft.step = "photos"
+        draft.save(request.session)
+    else:
+        form = PhotosForm()
+        draft.step = "photos"
+        draft.save(request.session)
+    return _render(request, "photos", draft, {"form": form, "previews": _photo_previews(draft)})
+
+
+@never_cache
+def register_photo(request: HttpRequest, kind: str) -> HttpResponse:
+    """A preview of one of this session's draft photos: nothing else can be reached here."""
+    if kind not in Attachment.Kind.values:
+        raise Http404
+    name = Draft.load(request.session).photo_name(kind)
+    if name is None:
+        raise Http404
+    response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+# --- step 3 --------------------------------------------------------------------------------
+
+def _office_choices(offices) -> list[tuple[str, str]]:
+    return [(office.code, office_label(office)) for office in offices]
+
+
+def _selected_province(request: HttpRequest, draft: Draft) -> str:
+    if "province" in request.GET:
+        return request.GET.get("province", "")[:2]
+    if draft.office.get("province"):
+        return draft.office["province"]
+    code = draft.office.get("office")
+    if code:
+        office = Office.objects.filter(code=code).select_related("province").first()
+        if office and office.province:
+            return office.province.code
+    return ""
+
+
+def _office(request: HttpRequest, draft: Draft) -> HttpResponse:
+    province = _selected_province(request, draft)
+    shown = list(offices_receiving(province_code=province))
+    if request.method == "POST":
+        all_choices = _office_choices(offices_receiving())
+        form = OfficeForm(request.POST, office_choices=all_choices)
+        province = request.POST.get("province", province)[:2]
+        draft.office = {
+            "office": request.POST.get("office", "").strip(),
+            "email": request.POST.get("email", "").strip(),
+            "send_email": bool(request.POST.get("send_email")),
+            "province": province,
+        }
+        if request.POST.get("action") == "back":
+            draft.step = "photos"
+            draft.save(request.session)
+            return redirect(_step_url("photos"))
+        if form.is_valid():
+            try:
+                self_registration_validate(data=draft.registration_data())
+            except ValidationError as exc:
+                office_errors = {
+                    f: e for f, e in exc.error_dict.items() if f in OFFICE_FIELDS
+                }
+                other = [e for f, errs in exc.error_dict.items() if f not in OFFICE_FIELDS
+                         for e in errs]
+                if office_errors:
+                    add_service_errors(form, ValidationError(office_errors))
+                for error in other:
+                    form.add_error(None, error)
+        if form.is_valid():
+            draft.complete("office", "review")
+            draft.save(request.session)
+            return redirect(_step_url("review"))
+        if "office" in draft.completed:
+            draft.completed.remove("office")
+        draft.step = "office"
+        draft.save(request.session)
+        shown = list(offices_receiving(province_code=province))
+    else:
+        form = OfficeForm(initial=draft.office or None, office_choices=_office_choices(shown))
+        draft.step = "office"
+        draft.save(request.session)
+    form.fields["office"].choices = [
+        form.fields["office"].choices[0], *_office_choices(shown)
+    ]
+    return _render(
+        request,
+        "office",
+        draft,
+        {
+            "form": form,
+            "provinces": provinces_with_receiving_offices(),
+            "province": province,
+            "all_offices": [
+                {"code": o.code, "label": office_label(o),
+                 "province_code": o.province.code if o.province else ""}
+                for o in offices_receiving()
+            ],
+        },
+    )
+
+
+# --- step 4 --------------------------------------------------------------------------------
+
+FIELD_STEP = {
+    **dict.fromkeys(
+        ("bhxh_code", "full_name", "date_of_birth", "sex", "id_type", "id_number", "address",
+         "phone"), "personal"),
+    **dict.fromkeys(("portrait", "id_front", "id_back"), "photos"),
+    **dict.fromkeys(OFFICE_FIELDS, "office"),
+}
+
+
+def _review(request: HttpRequest, draft: Draft) -> HttpResponse:
+    service_errors: list[dict] = []
+    if request.method == "POST":
+        if request.POST.get("action") == "back":
+            draft.step = "office"
+            draft.save(request.session)
+            return redirect(_step_url("office"))
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                declaration = declaration_submit_self_registration(
+                    data=draft.registration_data(commitment_accepted=True),
+                    photos=draft.photos_loaded(),
+                    language=getattr(request, "LANGUAGE_CODE", "vi"),
+                    request=request,
+                )
+            except ValidationError as exc:
+                for field, errors in exc.error_dict.items():
+                    step = FIELD_STEP.get(field, "personal")
+                    for error in errors:
+                        service_errors.append(
+                            {"message": error.messages[0], "url": _step_url(step),
+                             "step": STEP_TITLES[step]}
+                        )
+            else:
+                draft.clear(request.session)
+                request.session[SENT_KEY] = {
+                    "number": declaration.number,
+                    "status_path": status_path(declaration),
+                    "send_email": declaration.send_email,
+                }
+                return redirect("declarations:register_sent")
+    else:
+        form = ReviewForm()
+        draft.step = "review"
+        draft.save(request.session)
+    data = draft.registration_data()
+    office = Office.objects.filter(code=data.office).select_related("parent").first()
+    return _render(
+        request,
+        "review",
+        draft,
+        {
+            "form": form,
+            "data": data,
+            "office_label": office_label(office) if office else "",
+            "previews": _photo_previews(draft),
+            "service_errors": service_errors,
+            "id_type_label": dict(PersonalDataForm.base_fields["id_type"].choices).get(
+                data.id_type, ""
+            ),
+            "sex_label": dict(PersonalDataForm.base_fields["sex"].choices).get(data.sex, ""),
+        },
+    )
+
+
+@never_cache
+def register_sent(request: HttpRequest) -> HttpResponse:
+    sent = request.session.get(SENT_KEY)
+    if not sent:
+        return redirect("declarations:register")
+    return render(
+        request,
+        "declarations/register_sent.html",
+        {"sent": sent, "steps": _steps_context("review", Draft(completed=list(STEPS)))},
+    )

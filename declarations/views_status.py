@@ -1,0 +1,68 @@
+"""Where a declaration stands, for a citizen without an account: through the signed link
+in the SMS, or by typing the declaration number and the BHXH code."""
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from declarations.forms import StatusLookupForm
+from declarations.selectors import declaration_for_citizen, office_label
+from declarations.status_links import declaration_from_token, status_path
+
+# Typing number + code is cheap to try: cap the wrong tries per client address.
+LOOKUP_FAILURES_PER_HOUR = 20
+
+
+@never_cache
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    declaration = declaration_from_token(token)
+    if declaration is None:
+        return render(request, "declarations/status_invalid.html", status=404)
+    response = render(
+        request,
+        "declarations/status.html",
+        {
+            "declaration": declaration,
+            "office_label": office_label(declaration.office),
+            "is_pending": declaration.is_pending,
+        },
+    )
+    # The token is a credential: keep it out of Referer headers and caches.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _failures_key(request: HttpRequest) -> str:
+    return f"declarations:status_lookup:{request.META.get('REMOTE_ADDR', '')}"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def status_lookup(request: HttpRequest) -> HttpResponse:
+    # POST, so that the BHXH code never appears in a URL or an access log.
+    form = StatusLookupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        key = _failures_key(request)
+        if cache.get(key, 0) >= LOOKUP_FAILURES_PER_HOUR:
+            form.add_error(
+                None, gettext("Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau một giờ.")
+            )
+        else:
+            declaration = declaration_for_citizen(
+                number=form.cleaned_data["number"], bhxh_code=form.cleaned_data["bhxh_code"]
+            )
+            if declaration is not None:
+                return redirect(status_path(declaration))
+            cache.add(key, 0, 60 * 60)
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, 60 * 60)
+            form.add_error(
+                None,
+                gettext("Không tìm thấy tờ khai có số tờ khai và mã số BHXH này. Vui lòng "
+                        "kiểm tra lại."),
+            )
+    return render(request, "declarations/status_lookup.html", {"form": form})

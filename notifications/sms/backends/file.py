@@ -1,0 +1,42 @@
+"""Development backend: one JSON object per line appended to settings.SMS_FILE_PATH
+(the dev outbox page reads it)."""
+import fcntl
+import json
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from notifications.sms.backends.base import BaseSMSBackend, SMSMessage, SMSResult
+from notifications.sms.text import sms_segments
+
+
+class FileSMSBackend(BaseSMSBackend):
+    def __init__(self, file_path: str | None = None, **options) -> None:
+        super().__init__(**options)
+        self.file_path = Path(file_path or settings.SMS_FILE_PATH)
+
+    def send(self, message: SMSMessage) -> SMSResult:
+        segments = sms_segments(message.body)
+        line = json.dumps(
+            {
+                "id": message.id,
+                "to": message.to,
+                "body": message.body,
+                "sent_at": timezone.now().isoformat(),
+                "segments": segments,
+            },
+            ensure_ascii=False,
+        )
+        self.file_path.parent.mkdir(parents=True, exist_ok=True)
+        # Several worker processes append to the same file: lock, write whole lines, sync.
+        with open(self.file_path, "a", encoding="utf-8") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                fh.write(line + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+        return SMSResult(provider_id=f"file:{message.id}", segments=segments)

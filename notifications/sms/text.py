@@ -1,0 +1,52 @@
+"""SMS text: Vietnamese folded to plain ASCII, and the number of segments it costs.
+
+Text with diacritics has to travel as UCS-2 (70 characters a segment instead of 160), so
+an SMS with diacritics costs two to three times as much: we send ASCII.
+"""
+import math
+import unicodedata
+
+# GSM 03.38 basic character set (the part that is ASCII) and its extension table, whose
+# characters cost two septets.
+_GSM_BASIC = set(
+    "@$\n\r _!\"#%&'()*+,-./0123456789:;<=>?"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+)
+_GSM_EXTENDED = set("^{}\\[]~|")
+_REPLACEMENTS = {
+    "đ": "d", "Đ": "D", "`": "'", "‘": "'", "’": "'", "“": '"', "”": '"',
+    "–": "-", "—": "-", "…": "...", "\t": " ", "\u00a0": " ",
+}
+
+SINGLE_SEGMENT = 160
+MULTI_SEGMENT = 153
+UCS2_SINGLE_SEGMENT = 70
+UCS2_MULTI_SEGMENT = 67
+
+
+def sms_text(s: str) -> str:
+    """`s` as plain GSM-7-safe ASCII: diacritics removed, đ → d, curly quotes straightened,
+    anything else that is not ASCII replaced by '?'."""
+    out = []
+    for ch in unicodedata.normalize("NFD", s):
+        if unicodedata.combining(ch):
+            continue
+        ch = _REPLACEMENTS.get(ch, ch)
+        for c in ch:
+            out.append(c if c in _GSM_BASIC or c in _GSM_EXTENDED else "?")
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def sms_segments(body: str) -> int:
+    """How many segments `body` costs: GSM-7 (160, or 153 each when concatenated) when it
+    fits the GSM alphabet, UCS-2 (70, or 67 each) otherwise."""
+    if all(c in _GSM_BASIC or c in _GSM_EXTENDED for c in body):
+        length = sum(2 if c in _GSM_EXTENDED else 1 for c in body)
+        single, multi = SINGLE_SEGMENT, MULTI_SEGMENT
+    else:
+        # UTF-16 code units: characters outside the BMP take two.
+        length = len(body.encode("utf-16-le")) // 2
+        single, multi = UCS2_SINGLE_SEGMENT, UCS2_MULTI_SEGMENT
+    if length <= single:
+        return 1
+    return math.ceil(length / multi)

@@ -1,0 +1,240 @@
+"""Forms of the look-up pages, the birth-date parser the API shares, and the human check."""
+from __future__ import annotations
+
+import datetime
+import re
+import secrets
+import time
+
+from django import forms
+from django.http import HttpRequest
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Province
+
+MIN_BIRTH_YEAR = 1900
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_VN_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def parse_birth_date(value: str, *, allow_day_first: bool = True) -> datetime.date | int:
+    """"1990-05-17", "17/05/1990" (if allow_day_first) or "1990" -> a date or a year.
+
+    Raises forms.ValidationError with a Vietnamese message.
+    """
+    value = (value or "").strip()
+    today = datetime.date.today()
+    match = _YEAR.match(value)
+    if match:
+        year = int(match.group(1))
+        if not MIN_BIRTH_YEAR <= year <= today.year:
+            raise forms.ValidationError(
+                _("Năm sinh phải từ %(min)s đến %(max)s."),
+                code="year_range",
+                params={"min": MIN_BIRTH_YEAR, "max": today.year},
+            )
+        return year
+    match = _ISO_DATE.match(value)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        match = _VN_DATE.match(value) if allow_day_first else None
+        if not match:
+            if allow_day_first:
+                message = _("Nhập ngày sinh dạng ngày/tháng/năm (ví dụ 17/05/1990) "
+                            "hoặc chỉ năm sinh (ví dụ 1990).")
+            else:
+                message = _("Nhập ngày sinh dạng YYYY-MM-DD hoặc chỉ năm sinh YYYY.")
+            raise forms.ValidationError(message, code="format")
+        day, month, year = (int(part) for part in match.groups())
+    try:
+        parsed = datetime.date(year, month, day)
+    except ValueError:
+        raise forms.ValidationError(_("Ngày sinh không tồn tại."), code="invalid_date") from None
+    if parsed > today or parsed.year < MIN_BIRTH_YEAR:
+        raise forms.ValidationError(
+            _("Ngày sinh phải từ năm %(min)s đến hôm nay."),
+            code="date_range",
+            params={"min": MIN_BIRTH_YEAR},
+        )
+    return parsed
+
+
+class ProvinceChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("queryset", Province.objects.order_by("name_folded"))
+        kwargs.setdefault("to_field_name", "code")
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj: Province) -> str:
+        return obj.name
+
+
+class AccessibleFormMixin:
+    """Points each invalid widget at its error message (aria-describedby, aria-invalid),
+    as the templates render the message with the id "<field id>_error"."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            described_by = [f"{bound.auto_id}_error"]
+            if self.fields[name].help_text:
+                described_by.append(f"{bound.auto_id}_helptext")
+            self.fields[name].widget.attrs.update(
+                {"aria-describedby": " ".join(described_by), "aria-invalid": "true"}
+            )
+
+
+# --- Human check ------------------------------------------------------------------------------
+
+# With a context: "năm" is also "year", and catalogues of all apps are merged.
+_NUMBER_WORDS = {
+    1: pgettext_lazy("số đếm", "một"), 2: pgettext_lazy("số đếm", "hai"),
+    3: pgettext_lazy("số đếm", "ba"), 4: pgettext_lazy("số đếm", "bốn"),
+    5: pgettext_lazy("số đếm", "năm"), 6: pgettext_lazy("số đếm", "sáu"),
+    7: pgettext_lazy("số đếm", "bảy"), 8: pgettext_lazy("số đếm", "tám"),
+    9: pgettext_lazy("số đếm", "chín"),
+}
+
+
+class HumanCheck:
+    """A small sum written in words, asked by the server; the answer stays in the session
+    (never in the page), each question can be answered once and expires."""
+
+    SESSION_KEY = "registry_human_checks"
+    MAX_LIVE = 5
+    MAX_AGE_SECONDS = 30 * 60
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+
+    def issue(self) -> tuple[str, str]:
+        """A new question: (token for the hidden field, question text)."""
+        a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+        token = secrets.token_urlsafe(12)
+        live = dict(self.request.session.get(self.SESSION_KEY, {}))
+        live[token] = [a, b, time.time()]
+        newest = sorted(live.items(), key=lambda item: item[1][2])[-self.MAX_LIVE:]
+        self.request.session[self.SESSION_KEY] = dict(newest)
+        return token, self.question(a, b)
+
+    @staticmethod
+    def question(a: int, b: int) -> str:
+        return gettext("%(a)s cộng %(b)s bằng bao nhiêu?") % {
+            "a": _NUMBER_WORDS[a], "b": _NUMBER_WORDS[b]
+        }
+
+    def verify(self, token: str, answer: str) -> bool:
+        """True when `answer` answers the question `token`; the question is used up."""
+        live = dict(self.request.session.get(self.SESSION_KEY, {}))
+        entry = live.pop(token or "", None)
+        self.request.session[self.SESSION_KEY] = live
+        if entry is None:
+            return False
+        a, b, issued = entry
+        if time.time() - issued > self.MAX_AGE_SECONDS:
+            return False
+        answer = (answer or "").strip()
+        return answer.isdigit() and int(answer) == a + b
+
+
+class BhxhCodeLookupForm(AccessibleFormMixin, forms.Form):
+    full_name = forms.CharField(
+        label=_("Họ và tên"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "autocapitalize": "words"}),
+        error_messages={"required": _("Nhập họ và tên.")},
+    )
+    date_of_birth = forms.CharField(
+        label=_("Ngày sinh"),
+        max_length=10,
+        help_text=_("Ngày/tháng/năm, ví dụ 17/05/1990; nếu chỉ có năm sinh, nhập năm (1990)."),
+        widget=forms.TextInput(attrs={"autocomplete": "bday", "inputmode": "numeric"}),
+        error_messages={"required": _("Nhập ngày sinh hoặc năm sinh.")},
+    )
+    province = ProvinceChoiceField(
+        label=_("Tỉnh/thành phố nơi tham gia"),
+        empty_label=_("Chọn tỉnh/thành phố"),
+        error_messages={
+            "required": _("Chọn tỉnh/thành phố."),
+            "invalid_choice": _("Chọn một tỉnh/thành phố trong danh sách."),
+        },
+    )
+    check_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    check_answer = forms.CharField(
+        label=_("Câu hỏi kiểm tra"),
+        max_length=3,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    # Honeypot: hidden from people (and from screen readers and the keyboard); bots fill it.
+    website = forms.CharField(
+        label=_("Để trống ô này"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, request: HttpRequest, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.human_check = HumanCheck(request)
+
+    def clean_full_name(self) -> str:
+        value = " ".join(self.cleaned_data["full_name"].split())
+        if not any(ch.isalpha() for ch in value):
+            raise forms.ValidationError(_("Nhập họ và tên bằng chữ."), code="no_letters")
+        return value
+
+    def clean_date_of_birth(self) -> datetime.date | int:
+        return parse_birth_date(self.cleaned_data["date_of_birth"])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(
+                _("Không xác minh được bạn là người dùng. Vui lòng thử lại."), code="honeypot"
+            )
+        if not (cleaned.get("check_answer") or "").strip():
+            self.add_error(
+                "check_answer",
+                forms.ValidationError(_("Trả lời câu hỏi kiểm tra."), code="required"),
+            )
+        elif not self.human_check.verify(cleaned.get("check_token"), cleaned["check_answer"]):
+            self.add_error(
+                "check_answer",
+                forms.ValidationError(
+                    _("Câu trả lời chưa đúng hoặc câu hỏi đã hết hạn. Hãy trả lời câu hỏi mới."),
+                    code="wrong",
+                ),
+            )
+        return cleaned
+
+
+class DirectorySearchForm(AccessibleFormMixin, forms.Form):
+    """Search box and province of the offices and facilities pages (GET)."""
+
+    province = ProvinceChoiceField(
+        label=_("Tỉnh/thành phố"),
+        required=False,
+        empty_label=_("Tất cả tỉnh/thành phố"),
+        error_messages={"invalid_choice": _("Chọn một tỉnh/thành phố trong danh sách.")},
+    )
+    q = forms.CharField(
+        label=_("Tìm theo tên hoặc mã"),
+        required=False,
+        max_length=100,
+        help_text=_("Có thể gõ không dấu, ví dụ: dong da."),
+        widget=forms.SearchInput(),
+    )
+
+
+class FacilitySearchForm(DirectorySearchForm):
+    accepts_registration = forms.BooleanField(
+        label=_("Chỉ cơ sở nhận đăng ký KCB ban đầu"), required=False
+    )

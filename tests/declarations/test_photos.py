@@ -1,0 +1,216 @@
+"""Uploaded photos: accepted formats, hostile files, and what the clean copy keeps."""
+import hashlib
+import io
+import struct
+import zipfile
+import zlib
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from declarations.photos import PhotoRejected, SanitizedPhoto, sanitize_photo
+
+
+def picture(size=(1200, 900), mode="RGB") -> Image.Image:
+    image = Image.linear_gradient("L").resize(size).convert(mode)
+    return image
+
+
+def encode(image: Image.Image, fmt="JPEG", **kw) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **kw)
+    return out.getvalue()
+
+
+def segments(jpeg: bytes) -> list[int]:
+    """JPEG marker codes up to the start of scan."""
+    assert jpeg[:2] == b"\xff\xd8"
+    markers, i = [], 2
+    while i < len(jpeg):
+        marker = jpeg[i + 1]
+        markers.append(marker)
+        if marker == 0xDA:
+            break
+        (length,) = struct.unpack(">H", jpeg[i + 2:i + 4])
+        i += 2 + length
+    return markers
+
+
+def assert_clean(result: SanitizedPhoto):
+    assert isinstance(result, SanitizedPhoto)
+    assert result.content_type == "image/jpeg"
+    assert result.sha256 == hashlib.sha256(result.content).hexdigest()
+    assert result.content.endswith(b"\xff\xd9")
+    markers = segments(result.content)
+    assert 0xE1 not in markers  # APP1: EXIF / XMP
+    assert 0xFE not in markers  # COM
+    assert 0xE2 not in markers  # APP2: ICC profile
+    reopened = Image.open(io.BytesIO(result.content))
+    assert reopened.format == "JPEG"
+    assert reopened.size == (result.width, result.height)
+    assert not reopened.getexif()
+
+
+def test_plain_jpeg_is_reencoded():
+    result = sanitize_photo(SimpleUploadedFile("a.jpg", encode(picture()), "image/jpeg"))
+    assert_clean(result)
+    assert (result.width, result.height) == (1200, 900)
+
+
+def test_twelve_megapixel_photo_is_scaled_to_2000px():
+    result = sanitize_photo(encode(picture((4000, 3000)), quality=90))
+    assert_clean(result)
+    assert (result.width, result.height) == (2000, 1500)
+
+
+def test_gps_exif_is_dropped():
+    exif = Image.Exif()
+    exif[0x010F] = "Apple"  # Make
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = (21.0, 1.0, 42.0)
+    gps[3] = "E"
+    gps[4] = (105.0, 51.0, 0.0)
+    original = encode(picture(), exif=exif)
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)  # the test can fail
+    result = sanitize_photo(original)
+    assert_clean(result)
+    assert b"Apple" not in result.content
+
+
+def test_exif_rotation_is_applied():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to display
+    result = sanitize_photo(encode(picture((1200, 900)), exif=exif))
+    assert (result.width, result.height) == (900, 1200)
+
+
+def test_appended_zip_is_dropped():
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("shell.php", "<?php system($_GET['c']); ?>")
+    data = encode(picture()) + archive.getvalue()
+    assert zipfile.is_zipfile(io.BytesIO(data))  # it really is a polyglot
+    result = sanitize_photo(data)
+    assert_clean(result)
+    assert b"PK\x03\x04" not in result.content
+    assert not zipfile.is_zipfile(io.BytesIO(result.content))
+
+
+def test_html_php_polyglot_is_neutralised():
+    payload = b"<?php echo 'pwned'; ?><script>alert(1)</script>"
+    data = encode(picture(), comment=payload) + b"<html><body>" + payload + b"</body></html>"
+    assert payload in data
+    result = sanitize_photo(data)
+    assert_clean(result)
+    for needle in (b"<?php", b"<script", b"<html"):
+        assert needle not in result.content
+
+
+@pytest.mark.parametrize("data", [
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n",
+    b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n",
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    b"<script>alert(1)</script></svg>",
+    b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
+    b"BM" + b"\x00" * 60,
+    b"<?php system($_GET['c']); ?>",
+])
+def test_not_an_allowed_picture_even_if_named_jpg(data):
+    upload = SimpleUploadedFile("photo.jpg", data, content_type="image/jpeg")
+    with pytest.raises(PhotoRejected) as exc:
+        sanitize_photo(upload)
+    assert exc.value.code == "not_an_image"
+    assert exc.value.messages == ["Tệp không phải là ảnh JPEG, PNG, HEIC hoặc WebP."]
+
+
+def test_type_comes_from_content_not_name_or_declared_type():
+    upload = SimpleUploadedFile("scan.pdf", encode(picture(), "PNG"), "application/pdf")
+    assert_clean(sanitize_photo(upload))
+
+
+def test_jpeg_magic_with_eps_body_is_not_handed_to_ghostscript():
+    data = b"\xff\xd8\xff" + b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n"
+    with pytest.raises(PhotoRejected) as exc:
+        sanitize_photo(data)
+    assert exc.value.code == "not_an_image"
+
+
+def test_truncated_jpeg_is_refused():
+    data = encode(picture((1600, 1200)), quality=90)
+    with pytest.raises(PhotoRejected) as exc:
+        sanitize_photo(data[: len(data) // 2])
+    assert exc.value.code == "corrupt"
+    assert "hỏng" in exc.value.messages[0]
+
+
+def _png_bomb(width: int, height: int) -> bytes:
+    """A real 1-bit PNG of width x height: tiny on disk, huge once decoded."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(
+            ">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    row = b"\x00" + b"\x00" * ((width + 7) // 8)
+    compressor = zlib.compressobj(9)
+    body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", body) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("width,height", [(8000, 7000), (12000, 9000), (40000, 40000)])
+def test_pixel_bombs_are_refused_before_decoding(width, height):
+    data = _png_bomb(width, height)
+    assert len(data) < 15 * 1024 * 1024
+    with pytest.warns(Image.DecompressionBombWarning) if width * height > 89_478_485 \
+            and width * height <= 2 * 89_478_485 else _no_warning():
+        with pytest.raises(PhotoRejected) as exc:
+            sanitize_photo(data)
+    assert exc.value.code == "too_many_pixels"
+    assert "quá lớn" in exc.value.messages[0]
+
+
+class _no_warning:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_empty_file():
+    with pytest.raises(PhotoRejected) as exc:
+        sanitize_photo(SimpleUploadedFile("a.jpg", b"", "image/jpeg"))
+    assert exc.value.code == "empty"
+
+
+def test_sixteen_megabyte_file_is_refused_unread():
+    data = encode(picture()) + b"\x00" * (16 * 1024 * 1024)
+    with pytest.raises(PhotoRejected) as exc:
+        sanitize_photo(SimpleUploadedFile("big.jpg", data, "image/jpeg"))
+    assert exc.value.code == "too_large"
+    assert exc.value.messages == ["Ảnh quá lớn: tối đa 15 MB."]
+    with pytest.raises(PhotoRejected):
+        sanitize_photo(data)  # bytes too
+
+
+@pytest.mark.parametrize("fmt,kw", [
+    ("PNG", {}), ("WEBP", {"quality": 80}), ("HEIF", {"quality": 80}),
+])
+def test_other_formats_are_accepted(fmt, kw):
+    result = sanitize_photo(encode(picture((2400, 1800)), fmt, **kw))
+    assert_clean(result)
+    assert (result.width, result.height) == (2000, 1500)
+
+
+def test_transparent_png_gets_a_white_background():
+    image = Image.new("RGBA", (100, 80), (0, 0, 0, 0))
+    result = sanitize_photo(encode(image, "PNG"))
+    assert Image.open(io.BytesIO(result.content)).convert("L").getpixel((50, 40)) > 240
+
+
+def test_rejection_is_a_validation_error():
+    assert issubclass(PhotoRejected, ValidationError)
+

@@ -1,0 +1,60 @@
+"""/healthz: the state of the database, the cache and the Celery broker, for load
+balancers and monitoring. Answers 503 when the database is unreachable (the portal cannot
+serve anything then); a failing cache or broker degrades the portal but does not stop it."""
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+BROKER_TIMEOUT_SECONDS = 2.0
+
+
+def check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("healthz: database unreachable")
+        return "error"
+    return "ok"
+
+
+def check_cache() -> str:
+    key = f"healthz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "1", timeout=10)
+        value = cache.get(key)
+        cache.delete(key)
+    except Exception:  # any backend error (Redis down, ...) is reported, not raised
+        logger.exception("healthz: cache unreachable")
+        return "error"
+    return "ok" if value == "1" else "error"
+
+
+def check_broker() -> str:
+    url = getattr(settings, "CELERY_BROKER_URL", "") or ""
+    if not url or url.startswith("memory://"):
+        return "not configured"
+    from kombu import Connection
+
+    try:
+        with Connection(url, connect_timeout=BROKER_TIMEOUT_SECONDS) as conn:
+            conn.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT_SECONDS)
+    except Exception:
+        logger.exception("healthz: broker unreachable")
+        return "error"
+    return "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    state = {"database": check_database(), "cache": check_cache(), "broker": check_broker()}
+    return JsonResponse(state, status=200 if state["database"] == "ok" else 503)
