@@ -19,7 +19,7 @@ from pathlib import Path
 
 COUNT = 300
 WIDTH, HEIGHT = 4000, 3000
-CORPUS_VERSION = "v1"
+CORPUS_VERSION = "v2"
 
 
 def _setup_django() -> None:

@@ -10,11 +10,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from declarations.forms import DATE_INPUT_FORMATS
-from declarations.photos import PhotoRejected, sanitize_photo
 from declarations.services.registration import (
     PHOTO_KINDS,
     RegistrationData,
     declaration_submit_self_registration,
+    photos_sanitize,
 )
 from declarations.status_links import status_url
 
@@ -68,16 +68,8 @@ class RegistrationRequestSerializer(serializers.Serializer):
         return value.strip().lower()
 
     def validate(self, attrs: dict) -> dict:
-        errors: dict[str, list] = {}
-        photos = {}
-        for kind in PHOTO_KINDS:
-            upload = attrs.pop(kind.value, None)
-            if upload is None:
-                continue
-            try:
-                photos[kind.value] = sanitize_photo(upload)
-            except PhotoRejected as exc:
-                errors[kind.value] = exc.messages
+        uploads = {kind.value: attrs.pop(kind.value, None) for kind in PHOTO_KINDS}
+        photos, errors = photos_sanitize(uploads)
         if errors:
             raise serializers.ValidationError(errors)
         attrs["photos"] = photos

@@ -23,13 +23,13 @@ from declarations.forms import (
     add_service_errors,
 )
 from declarations.models import Attachment
-from declarations.photos import PhotoRejected, sanitize_photo
 from declarations.selectors import office_label, offices_receiving, provinces_with_receiving_offices
 from declarations.services.registration import (
     OFFICE_FIELDS,
     PHOTO_KINDS,
     declaration_submit_self_registration,
     photos_missing_errors,
+    photos_sanitize,
     self_registration_validate,
 )
 from declarations.status_links import status_path
@@ -216,14 +216,14 @@ def _photos(request: HttpRequest, draft: Draft) -> HttpResponse:
     if request.method == "POST":
         form = PhotosForm(request.POST, request.FILES)
         form.is_valid()
-        for kind in PHOTO_KINDS:
-            upload = request.FILES.get(kind.value)
-            if upload is None:
-                continue
-            try:
-                draft.photo_store(kind.value, sanitize_photo(upload))
-            except PhotoRejected as exc:
-                form.add_error(kind.value, exc)
+        photos, errors = photos_sanitize(
+            {kind.value: request.FILES.get(kind.value) for kind in PHOTO_KINDS}
+        )
+        for kind, photo in photos.items():
+            draft.photo_store(kind, photo)
+        for kind, messages_ in errors.items():
+            for message in messages_:
+                form.add_error(kind, message)
         action = request.POST.get("action", "next")
         if action == "back":
             draft.step = "personal"

@@ -206,6 +206,12 @@ class HealthFacilityListView(_DirectoryView):
 # --- The logged-in citizen's card and participation -------------------------------------------
 
 
+def _private(response: Response) -> Response:
+    """Personal data: no shared cache may keep it."""
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _own_person(request: Request) -> InsuredPerson:
     person = getattr(request.user, "insured_person", None)
     if person is None:
@@ -271,7 +277,7 @@ class MyCardView(APIView):
         card = selectors.insured_person_current_card(person=person)
         if card is None:
             raise NotFound(_("Chưa có thẻ BHYT nào của bạn trong cơ sở dữ liệu."))
-        return Response(MyCardSerializer(card).data)
+        return _private(Response(MyCardSerializer(card).data))
 
 
 class _GapSerializer(serializers.Serializer):
@@ -320,4 +326,4 @@ class MyParticipationView(APIView):
     @extend_schema(responses={200: ParticipationHistorySerializer})
     def get(self, request: Request) -> Response:
         history = selectors.participation_history(person=_own_person(request))
-        return Response(ParticipationHistorySerializer(history).data)
+        return _private(Response(ParticipationHistorySerializer(history).data))

@@ -51,6 +51,11 @@ class DerivedFieldsModel(models.Model):
             kwargs["update_fields"] = self.with_derived(kwargs["update_fields"])
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        # Before validate_constraints() in full_clean(): the derived columns take part.
+        super().clean()
+        self.fill_derived()
+
     def fill_derived(self) -> None:
         self.name = normalize_name(self.name)
         self.name_folded = fold(self.name)

@@ -98,7 +98,6 @@ def _directory_page(request: HttpRequest, form, queryset, template: str) -> Http
             "form": form,
             "page_obj": page,
             "query_string": query.urlencode(),
-            "searched": any(request.GET.get(name) for name in form.fields),
         },
     )
 

@@ -26,6 +26,8 @@ FLOWS = [
 def home(request: HttpRequest) -> HttpResponse:
     flows = []
     for url_name, title, description in FLOWS:
+        if url_name == "accounts:login" and request.user.is_authenticated:
+            continue
         try:
             url = reverse(url_name)
         except NoReverseMatch:

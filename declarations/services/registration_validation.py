@@ -77,6 +77,12 @@ def _date_matches_registry(declared: datetime.date, person: InsuredPerson) -> bo
     return declared.year == person.birth_year
 
 
+def has_pending_declaration(bhxh_code: str) -> bool:
+    return Declaration.objects.filter(
+        bhxh_code=bhxh_code, status__in=Declaration.PENDING_STATUSES
+    ).exists()
+
+
 def _active_account_for(person: InsuredPerson) -> User | None:
     return User.objects.filter(insured_person=person, is_active=True).only("phone").first()
 
@@ -211,9 +217,7 @@ def _validate_personal(
                     "năng quên mật khẩu."
                 )
             errors.add("bhxh_code", message, "already_registered")
-        elif Declaration.objects.filter(
-            bhxh_code=person.bhxh_code, status__in=Declaration.PENDING_STATUSES
-        ).exists():
+        elif has_pending_declaration(person.bhxh_code):
             errors.add("bhxh_code", MSG_PENDING, "pending_declaration")
         if not errors.has("phone") and _phone_taken_by_other_code(clean["phone"], person.bhxh_code):
             errors.add(

@@ -1,7 +1,15 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from accounts.phones import mask_phone, normalize_vn_mobile
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    # Another test's English request leaves English active in this thread.
+    with translation.override("vi"):
+        yield
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from declarations.models import Declaration
@@ -11,6 +12,13 @@ from tests.declarations.registration_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_vietnamese():
+    # Another test's English request leaves English active in this thread.
+    with translation.override("vi"):
+        yield
 URL = "/api/v1/registrations/"
 
 
@@ -42,8 +50,9 @@ def api():
 
 def test_created(api):
     person, office = person_and_office()
-    response = api.post(URL, payload(person, office, email="a@example.vn", send_email="true"),
-                        format="multipart")
+    response = api.post(
+        URL, payload(person, office, email="a@example.vn", send_email="true"), format="multipart"
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert set(body) == {"number", "status", "status_url"}
@@ -65,8 +74,11 @@ def test_anonymous_without_csrf_even_with_a_session(api):
 
 def test_field_errors_in_vietnamese(api):
     person, office = person_and_office()
-    response = api.post(URL, payload(person, office, full_name="Người Khác", phone="123",
-                                     id_back=None), format="multipart")
+    response = api.post(
+        URL,
+        payload(person, office, full_name="Người Khác", phone="123", id_back=None),
+        format="multipart",
+    )
     assert response.status_code == 400
     body = response.json()
     assert "Họ và tên không khớp" in body["full_name"][0]
@@ -77,8 +89,12 @@ def test_field_errors_in_vietnamese(api):
 
 def test_field_errors_in_english(api):
     person, office = person_and_office()
-    response = api.post(URL, payload(person, office, full_name="Người Khác"), format="multipart",
-                        HTTP_ACCEPT_LANGUAGE="en")
+    response = api.post(
+        URL,
+        payload(person, office, full_name="Người Khác"),
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 400
     message = response.json()["full_name"][0]
     assert "does not match" in message
@@ -86,16 +102,16 @@ def test_field_errors_in_english(api):
 
 def test_english_declaration_language(api):
     person, office = person_and_office()
-    response = api.post(URL, payload(person, office), format="multipart",
-                        HTTP_ACCEPT_LANGUAGE="en")
+    response = api.post(URL, payload(person, office), format="multipart", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 201
     assert Declaration.objects.get().language == "en"
 
 
 def test_hostile_upload_refused(api):
     person, office = person_and_office()
-    evil = SimpleUploadedFile("photo.jpg", b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 1 1\n",
-                              content_type="image/jpeg")
+    evil = SimpleUploadedFile(
+        "photo.jpg", b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 1 1\n", content_type="image/jpeg"
+    )
     response = api.post(URL, payload(person, office, portrait=evil), format="multipart")
     assert response.status_code == 400
     assert "portrait" in response.json()
@@ -105,18 +121,34 @@ def test_empty_request_lists_every_field(api):
     response = api.post(URL, {}, format="multipart")
     assert response.status_code == 400
     body = response.json()
-    for field in ("bhxh_code", "full_name", "date_of_birth", "sex", "id_type", "address",
-                  "phone", "office", "portrait", "id_front", "id_back"):
+    for field in (
+        "bhxh_code",
+        "full_name",
+        "date_of_birth",
+        "sex",
+        "id_type",
+        "address",
+        "phone",
+        "office",
+        "portrait",
+        "id_front",
+        "id_back",
+    ):
         assert field in body, field
 
 
 def test_bad_date_and_aliases(api):
     person, office = person_and_office()
-    response = api.post(URL, payload(person, office, date_of_birth="32/13/1990"), format="multipart")
+    response = api.post(
+        URL, payload(person, office, date_of_birth="32/13/1990"), format="multipart"
+    )
     assert response.status_code == 400
     assert "date_of_birth" in response.json()
-    response = api.post(URL, payload(person, office, date_of_birth="17/05/1990", sex="Nữ",
-                                     id_type="CCCD"), format="multipart")
+    response = api.post(
+        URL,
+        payload(person, office, date_of_birth="17/05/1990", sex="Nữ", id_type="CCCD"),
+        format="multipart",
+    )
     assert response.status_code == 201, response.content
 
 
@@ -135,8 +167,10 @@ def test_get_not_allowed(api):
 def test_throttled(api, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-                                   "registration": "2/hour"},
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "registration": "2/hour",
+        },
     }
     from rest_framework.throttling import ScopedRateThrottle
 

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from declarations.validators import (
     cccd_birth_century_and_sex,
@@ -11,6 +12,13 @@ from declarations.validators import (
     validate_id_number,
     validate_passport,
 )
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    # Another test's English request leaves English active in this thread.
+    with translation.override("vi"):
+        yield
 
 
 def test_bhxh_code_shape():

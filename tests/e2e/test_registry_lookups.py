@@ -77,6 +77,7 @@ def test_look_up_a_bhxh_code_on_a_phone(phone_page, step):
 
     results = page.get_by_test_id("lookup-results")
     expect(results).to_be_visible()
+    expect(results.get_by_role("heading", name="Kết quả tra cứu")).to_be_in_viewport()
     expect(results.get_by_test_id("bhxh-code")).to_have_text("0101234567")
     expect(results).to_contain_text("Nguyễn T*** Á***")
     expect(results).to_contain_text("**/**/1990")

@@ -245,6 +245,7 @@ def test_my_card_returns_the_card_and_its_qr_text(client, citizen_with_card):
     client.force_authenticate(citizen_with_card)
     response = client.get("/api/v1/me/card/")
     assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
     body = response.json()
     assert body["bhxh_code"] == "0123456789"
     assert body["full_name"] == "Đặng Thị Ngọc Ánh"

@@ -111,7 +111,7 @@ LANGUAGE_COOKIE_NAME = "vssid_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Personal data (ID photos, declaration PDFs) lives in private storage: no public URL,
