@@ -11,12 +11,12 @@ DEBIAN_PACKAGES := libzbar0 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 	gettext chromium poppler-utils fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup system-deps venv messages run test test-fast worker beat bench lint \
-	check-migrations clean
+.PHONY: help setup system-deps venv messages makemessages run test test-e2e worker beat \
+	bench lint check-migrations clean
 
 help:
 	@echo "make run    set up, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
-	@echo "make test   set up, run the whole suite"
+	@echo "make test   set up, run the whole suite (make test-e2e: browser journeys only)"
 	@echo "make worker / make beat   Celery worker and scheduler (need REDIS_URL)"
 	@echo "make bench  run the benchmarks under bench/"
 	@echo "make lint   ruff"
@@ -42,16 +42,28 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 venv: $(VENV)/.installed
 
 messages: venv
-	$(MANAGE) compilemessages --ignore=.venv -v 0
+	$(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0
+
+# Refresh the project-level catalogues (locale/: templates/ and vssid_portal/). Each app
+# refreshes its own with `cd <app> && ../.venv/bin/python ../manage.py makemessages ...`.
+makemessages: venv
+	$(MANAGE) makemessages -l vi -l en --no-obsolete -i '.venv/*' -i 'var/*' -i 'locale/*' \
+		-i 'tests/*' -i 'bench/*' -i 'static/*' -i 'audit/*' -i 'registry/*' -i 'accounts/*' \
+		-i 'declarations/*' -i 'guardians/*' -i 'notifications/*'
 
 run: setup
 	@mkdir -p var
 	$(MANAGE) migrate --noinput -v 0
-	$(MANAGE) load_demo_data
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) load_demo_data
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Only the browser journeys (also part of `make test`).
+test-e2e: setup
+	$(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 worker: setup
 	$(VENV)/bin/celery -A vssid_portal worker -Q default,messages,pdf --loglevel=INFO
@@ -69,4 +81,4 @@ check-migrations: venv
 	$(MANAGE) makemigrations --check --dry-run
 
 clean:
-	rm -rf var/outbox var/test-private staticfiles .pytest_cache
+	rm -rf var/outbox var/test-private var/bench-cache staticfiles .pytest_cache test-artifacts

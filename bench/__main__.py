@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"Machine: {report['machine']['cores']} cores, {report['machine']['date']}")
     print(table({name: scenarios[name] for name in names}))
-    print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
+    print(f"\nWritten to {RESULTS}")
     return 1 if failed else 0
 
 

@@ -1,7 +1,7 @@
 """Requests/s and p50/p95/p99 latency of the home page and /healthz under gunicorn.
 
 Starts gunicorn (2 sync workers) on a free 127.0.0.1 port with the production settings
-(random SECRET_KEY, no TLS redirect, static files collected into a temporary directory)
+(random SECRET_KEY, no TLS redirect, static files collected once into var/bench-cache/)
 against a temporary SQLite database migrated for the purpose, with no Redis (local-memory
 cache, no broker). A second process (bench/_loadgen.py: threads + http.client) loads each
 path for a fixed time. Environment: BENCH_HTTP_SECONDS (default 10), BENCH_HTTP_THREADS
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -47,7 +48,6 @@ def _environment(directory: Path) -> dict:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",
         DATABASE_URL=f"sqlite:///{directory / 'db.sqlite3'}",
-        STATIC_ROOT=str(directory / "static"),
         VAR_DIR=str(directory / "var"),
         LOG_LEVEL="WARNING",
     )
@@ -59,6 +59,19 @@ def _manage(env: dict, *args: str) -> None:
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
         stdout=subprocess.DEVNULL,
     )
+
+
+def _static_root() -> Path:
+    """Collected static files are cached under var/bench-cache/ (collectstatic with
+    whitenoise's compression takes over a minute): keyed by every static source file."""
+    import hashlib
+
+    digest = hashlib.sha256((ROOT / "requirements.txt").read_bytes())
+    for path in sorted((ROOT / "static").rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return ROOT / "var" / "bench-cache" / f"http-static-{digest.hexdigest()[:16]}"
 
 
 def _wait_ready(url: str, server: subprocess.Popen, timeout: float = 30.0) -> None:
@@ -92,7 +105,12 @@ def run() -> dict:
         directory = Path(name)
         env = _environment(directory)
         _manage(env, "migrate", "--noinput", "-v", "0")
-        _manage(env, "collectstatic", "--noinput", "-v", "0")
+        static_root = _static_root()
+        env["STATIC_ROOT"] = str(static_root)
+        if not (static_root / "staticfiles.json").exists():
+            for old in static_root.parent.glob("http-static-*"):
+                shutil.rmtree(old, ignore_errors=True)
+            _manage(env, "collectstatic", "--noinput", "-v", "0")
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(

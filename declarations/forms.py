@@ -12,53 +12,70 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service ValidationError on the form's fields (unknown fields: on top)."""
+    """Put a service ValidationError on the form's fields (unknown fields: on top). A field
+    the form already reported (required, unparsable date) keeps the form's message."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
+    form.errors  # noqa: B018 - run the form's own validation first
     for field, errors in error.error_dict.items():
         target = field if field in form.fields else None
+        if target is not None and form.has_error(target):
+            continue
         for item in errors:
             form.add_error(target, item)
 
 
+def _required(message) -> dict:
+    return {"required": message}
+
+
 class PersonalDataForm(forms.Form):
-    """Step 1. Fields are not required here: the service says what is missing, in the same
-    words for the web and the API."""
+    """Step 1. The required messages are the service's, so the web and the API say the
+    same thing."""
 
     bhxh_code = forms.CharField(
-        label=_("Mã số BHXH"), required=False, max_length=20,
+        label=_("Mã số BHXH"), required=True,
+        error_messages=_required(_("Vui lòng nhập mã số BHXH.")), max_length=20,
         help_text=_("10 chữ số, in trên thẻ BHYT hoặc sổ BHXH."),
         widget=forms.TextInput(attrs={**_TEXT, "inputmode": "numeric"}),
     )
     full_name = forms.CharField(
-        label=_("Họ và tên"), required=False, max_length=100,
+        label=_("Họ và tên"), required=True,
+        error_messages=_required(_("Vui lòng nhập họ và tên.")), max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     date_of_birth = forms.DateField(
-        label=_("Ngày sinh"), required=False, input_formats=DATE_INPUT_FORMATS,
-        error_messages={"invalid": _("Ngày sinh không hợp lệ.")},
+        label=_("Ngày sinh"), required=True, input_formats=DATE_INPUT_FORMATS,
+        error_messages={
+            "invalid": _("Ngày sinh không hợp lệ."), "required": _("Vui lòng nhập ngày sinh."),
+        },
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
     )
     sex = forms.ChoiceField(
-        label=_("Giới tính"), required=False,
+        label=_("Giới tính"), required=True,
+        error_messages=_required(_("Vui lòng chọn giới tính.")),
         choices=[("", _("-- Chọn --")), *Sex.choices],
     )
     id_type = forms.ChoiceField(
-        label=_("Loại giấy tờ tùy thân"), required=False,
+        label=_("Loại giấy tờ tùy thân"), required=True,
+        error_messages=_required(_("Vui lòng chọn loại giấy tờ tùy thân.")),
         choices=Declaration.IdType.choices, initial=Declaration.IdType.CCCD,
     )
     id_number = forms.CharField(
-        label=_("Số giấy tờ tùy thân"), required=False, max_length=20,
+        label=_("Số giấy tờ tùy thân"), required=True,
+        error_messages=_required(_("Vui lòng nhập số giấy tờ tùy thân.")), max_length=20,
         help_text=_("CCCD: 12 chữ số; CMND: 9 hoặc 12 chữ số; hộ chiếu: 1 chữ cái và 7 chữ số."),
         widget=forms.TextInput(attrs=_TEXT),
     )
     address = forms.CharField(
-        label=_("Địa chỉ thường trú"), required=False, max_length=300,
+        label=_("Địa chỉ thường trú"), required=True,
+        error_messages=_required(_("Vui lòng nhập địa chỉ.")), max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
     phone = forms.CharField(
-        label=_("Số điện thoại di động"), required=False, max_length=20,
+        label=_("Số điện thoại di động"), required=True,
+        error_messages=_required(_("Vui lòng nhập số điện thoại di động.")), max_length=20,
         help_text=_("Mật khẩu đăng nhập sẽ được gửi qua SMS tới số này."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
@@ -84,7 +101,10 @@ class PhotosForm(forms.Form):
 class OfficeForm(forms.Form):
     """Step 3. The office choices are the offices of the chosen province (GET filter)."""
 
-    office = forms.ChoiceField(label=_("Cơ quan BHXH tiếp nhận tờ khai"), required=False)
+    office = forms.ChoiceField(
+        label=_("Cơ quan BHXH tiếp nhận tờ khai"),
+        error_messages=_required(_("Vui lòng chọn cơ quan BHXH tiếp nhận tờ khai.")),
+    )
     email = forms.EmailField(
         label=_("Thư điện tử"), required=False, max_length=254,
         error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from declarations import views_registration, views_status
+from declarations import views_registration, views_scan, views_status
 
 app_name = "declarations"
 
 urlpatterns = [
     path("declarations/register/", views_registration.register, name="register"),
-    path("declarations/register/scan/", views_registration.register_scan, name="register_scan"),
+    path("declarations/register/scan/", views_scan.register_scan, name="register_scan"),
     path("declarations/register/sent/", views_registration.register_sent, name="register_sent"),
     path(
         "declarations/register/photo/<str:kind>/",

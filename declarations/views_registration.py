@@ -3,7 +3,8 @@ and e-mail -> 4 review -> sent. The draft lives in the session (views_draft), so
 a reopened tab find everything that was typed and uploaded."""
 import logging
 
-from django.contrib import messages
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -12,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+from rest_framework.throttling import SimpleRateThrottle
 
-from accounts.scanning import ScanError, scan_image
 from declarations.forms import (
     OfficeForm,
     PersonalDataForm,
@@ -44,16 +45,10 @@ STEP_TITLES = {
     "office": _("Cơ quan BHXH và thư điện tử"),
     "review": _("Kiểm tra và gửi"),
 }
-SCAN_MAX_BYTES = 15 * 1024 * 1024
-# What each QR fills on step 1 (issue 4: CCCD: number, name, DOB, sex, address; BHYT:
-# BHXH code, name, DOB, sex).
-SCAN_FIELDS = {
-    "cccd": ("id_number", "full_name", "date_of_birth", "sex", "address"),
-    "bhyt": ("bhxh_code", "full_name", "date_of_birth", "sex"),
-}
 
 
-def _step_url(step: str) -> str:
+
+def step_url(step: str) -> str:
     return reverse("declarations:register_step", kwargs={"step": step})
 
 
@@ -90,7 +85,7 @@ def register(request: HttpRequest) -> HttpResponse:
     """Start, or resume where the citizen left off."""
     draft = Draft.load(request.session)
     step = draft.step if draft.may_open(draft.step) else draft.first_open_step()
-    return redirect(_step_url(step))
+    return redirect(step_url(step))
 
 
 @never_cache
@@ -100,7 +95,7 @@ def register_step(request: HttpRequest, step: str) -> HttpResponse:
         raise Http404
     draft = Draft.load(request.session)
     if not draft.may_open(step):
-        return redirect(_step_url(draft.first_open_step()))
+        return redirect(step_url(draft.first_open_step()))
     handler = {
         "personal": _personal,
         "photos": _photos,
@@ -112,7 +107,7 @@ def register_step(request: HttpRequest, step: str) -> HttpResponse:
 
 # --- step 1 --------------------------------------------------------------------------------
 
-def _personal_values(form: PersonalDataForm) -> dict:
+def personal_values(form: PersonalDataForm) -> dict:
     """What was typed, as strings (a date that does not parse is kept as typed)."""
     values = {}
     for name in form.fields:
@@ -126,19 +121,16 @@ def _personal_values(form: PersonalDataForm) -> dict:
 def _personal(request: HttpRequest, draft: Draft) -> HttpResponse:
     if request.method == "POST":
         form = PersonalDataForm(request.POST)
-        draft.personal = _personal_values(form)
+        draft.personal = personal_values(form)
         draft.step = "personal"
-        if form.is_valid():
-            try:
-                self_registration_validate(
-                    data=draft.registration_data(), include_office=False
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
+        try:
+            self_registration_validate(data=draft.registration_data(), include_office=False)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         if form.is_valid():
             draft.complete("personal", "photos")
             draft.save(request.session)
-            return redirect(_step_url("photos"))
+            return redirect(step_url("photos"))
         if "personal" in draft.completed:
             draft.completed.remove("personal")
         draft.save(request.session)
@@ -147,54 +139,6 @@ def _personal(request: HttpRequest, draft: Draft) -> HttpResponse:
         draft.step = "personal"
         draft.save(request.session)
     return _render(request, "personal", draft, {"form": form})
-
-
-@never_cache
-@require_POST
-def register_scan(request: HttpRequest) -> HttpResponse:
-    """Without JavaScript: the step-1 form posted with a QR photo. Keeps what was typed,
-    reads the QR and fills the fields it carries."""
-    draft = Draft.load(request.session)
-    draft.personal = _personal_values(PersonalDataForm(request.POST))
-    kind = request.POST.get("scan", "")
-    upload = request.FILES.get(f"scan_{kind}") if kind in SCAN_FIELDS else None
-    if upload is None:
-        messages.error(request, gettext("Vui lòng chọn hoặc chụp ảnh có mã QR trước khi quét."))
-    elif upload.size > SCAN_MAX_BYTES:
-        messages.error(request, gettext("Ảnh quá lớn (tối đa 15 MB)."))
-    else:
-        try:
-            result = scan_image(upload.read(), kind=kind)
-        except ScanError as exc:
-            messages.error(request, exc.messages[0])
-        else:
-            filled = _apply_scan(draft, result.kind, result.fields)
-            if filled:
-                labels = ", ".join(str(PersonalDataForm.base_fields[f].label) for f in filled)
-                messages.success(
-                    request,
-                    gettext("Đã đọc mã QR và điền: %(fields)s. Vui lòng kiểm tra lại.")
-                    % {"fields": labels},
-                )
-            else:
-                messages.error(request, gettext("Mã QR không có thông tin để điền vào tờ khai."))
-    draft.step = "personal"
-    draft.save(request.session)
-    return redirect(_step_url("personal"))
-
-
-def _apply_scan(draft: Draft, kind: str, fields: dict) -> list[str]:
-    filled = []
-    for name in SCAN_FIELDS.get(kind, ()):
-        value = (fields.get(name) or "").strip()
-        if name == "date_of_birth" and len(value) != 10:
-            continue  # a year alone does not fill a date field
-        if value:
-            draft.personal[name] = value
-            filled.append(name)
-    if kind == "cccd" and "id_number" in filled:
-        draft.personal["id_type"] = "cccd"
-    return filled
 
 
 # --- step 2 --------------------------------------------------------------------------------
@@ -228,7 +172,7 @@ def _photos(request: HttpRequest, draft: Draft) -> HttpResponse:
         if action == "back":
             draft.step = "personal"
             draft.save(request.session)
-            return redirect(_step_url("personal"))
+            return redirect(step_url("personal"))
         if not form.errors:
             present = {kind: draft.photo_name(kind) for kind in draft.photos}
             missing = photos_missing_errors(present, draft.personal.get("id_type", "cccd"))
@@ -237,7 +181,7 @@ def _photos(request: HttpRequest, draft: Draft) -> HttpResponse:
         if not form.errors:
             draft.complete("photos", "office")
             draft.save(request.session)
-            return redirect(_step_url("office"))
+            return redirect(step_url("office"))
         draft.step = "photos"
         draft.save(request.session)
     else:
@@ -296,24 +240,23 @@ def _office(request: HttpRequest, draft: Draft) -> HttpResponse:
         if request.POST.get("action") == "back":
             draft.step = "photos"
             draft.save(request.session)
-            return redirect(_step_url("photos"))
-        if form.is_valid():
-            try:
-                self_registration_validate(data=draft.registration_data())
-            except ValidationError as exc:
-                office_errors = {
-                    f: e for f, e in exc.error_dict.items() if f in OFFICE_FIELDS
-                }
-                other = [e for f, errs in exc.error_dict.items() if f not in OFFICE_FIELDS
-                         for e in errs]
-                if office_errors:
-                    add_service_errors(form, ValidationError(office_errors))
-                for error in other:
-                    form.add_error(None, error)
+            return redirect(step_url("photos"))
+        try:
+            self_registration_validate(data=draft.registration_data())
+        except ValidationError as exc:
+            # Personal-data errors here mean something changed since step 1 (e.g. an
+            # account was created meanwhile): shown on top.
+            office_errors = {f: e for f, e in exc.error_dict.items() if f in OFFICE_FIELDS}
+            if office_errors:
+                add_service_errors(form, ValidationError(office_errors))
+            for field, errors in exc.error_dict.items():
+                if field not in OFFICE_FIELDS:
+                    for error in errors:
+                        form.add_error(None, error)
         if form.is_valid():
             draft.complete("office", "review")
             draft.save(request.session)
-            return redirect(_step_url("review"))
+            return redirect(step_url("review"))
         if "office" in draft.completed:
             draft.completed.remove("office")
         draft.step = "office"
@@ -354,14 +297,34 @@ FIELD_STEP = {
 }
 
 
+def _submit_allowed(request: HttpRequest) -> bool:
+    """The web form shares the API's "registration" rate per client address: each submit
+    sends an SMS, and SMS cost money."""
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get("registration")
+    if not rate:
+        return True
+    count, seconds = SimpleRateThrottle.parse_rate(None, rate)
+    key = f"declarations:web_submit:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, seconds)
+    try:
+        return cache.incr(key) <= count
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        return True
+
+
 def _review(request: HttpRequest, draft: Draft) -> HttpResponse:
     service_errors: list[dict] = []
     if request.method == "POST":
         if request.POST.get("action") == "back":
             draft.step = "office"
             draft.save(request.session)
-            return redirect(_step_url("office"))
+            return redirect(step_url("office"))
         form = ReviewForm(request.POST)
+        if form.is_valid() and not _submit_allowed(request):
+            form.add_error(
+                None, gettext("Bạn đã gửi quá nhiều tờ khai. Vui lòng thử lại sau một giờ.")
+            )
         if form.is_valid():
             try:
                 declaration = declaration_submit_self_registration(
@@ -375,7 +338,7 @@ def _review(request: HttpRequest, draft: Draft) -> HttpResponse:
                     step = FIELD_STEP.get(field, "personal")
                     for error in errors:
                         service_errors.append(
-                            {"message": error.messages[0], "url": _step_url(step),
+                            {"message": error.messages[0], "url": step_url(step),
                              "step": STEP_TITLES[step]}
                         )
             else:
@@ -418,5 +381,5 @@ def register_sent(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "declarations/register_sent.html",
-        {"sent": sent, "steps": _steps_context("review", Draft(completed=list(STEPS)))},
+        {"sent": sent, "steps": _steps_context("sent", Draft(completed=list(STEPS)))},
     )

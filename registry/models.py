@@ -4,6 +4,7 @@ and the health facilities (the role BHXH's national database plays for the real 
 Every rule that can live in the database does (CHECK/UNIQUE constraints): the bulk import
 writes with bulk_create() and must not be able to store what a form would refuse.
 """
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Cast, Substr
@@ -231,7 +232,9 @@ class InsuredPerson(DerivedFieldsModel):
     # the look-up, and a pattern index for the admin's prefix search.
     name_folded = models.CharField(max_length=100, editable=False)
     # Some people have only a year of birth on record: date_of_birth stays empty then.
-    birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
+    birth_year = models.PositiveSmallIntegerField(
+        _("năm sinh"), blank=True, help_text=_("Tự điền theo ngày sinh nếu có ngày sinh.")
+    )
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
     id_number = models.CharField(
@@ -268,26 +271,33 @@ class InsuredPerson(DerivedFieldsModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(bhxh_code__regex=BHXH_CODE_REGEX), name="insured_bhxh_code_10_digits"
+                condition=Q(bhxh_code__regex=BHXH_CODE_REGEX),
+                name="insured_bhxh_code_10_digits",
+                violation_error_message=_("Mã số BHXH phải gồm đúng 10 chữ số."),
             ),
             models.CheckConstraint(
                 condition=Q(id_number__isnull=True) | Q(id_number__regex=ID_NUMBER_REGEX),
                 name="insured_id_number_shape",
+                violation_error_message=_("Số CCCD phải gồm 12 chữ số, số CMND 9 chữ số."),
             ),
             models.CheckConstraint(
                 condition=Q(birth_year__gte=1900) & Q(birth_year__lte=2100),
                 name="insured_birth_year_range",
+                violation_error_message=_("Năm sinh không hợp lệ."),
             ),
             models.CheckConstraint(
                 condition=Q(date_of_birth__isnull=True)
                 | Q(date_of_birth__year=F("birth_year")),
                 name="insured_birth_year_matches_date",
+                violation_error_message=_("Năm sinh phải trùng với năm của ngày sinh."),
             ),
             models.CheckConstraint(condition=Q(sex__in=["M", "F"]), name="insured_sex_valid"),
             _not_blank("full_name", "insured_full_name_not_blank"),
             _not_blank("name_folded", "insured_name_folded_not_blank"),
             models.CheckConstraint(
-                condition=Q(phone="") | Q(phone__regex=E164_REGEX), name="insured_phone_e164"
+                condition=Q(phone="") | Q(phone__regex=E164_REGEX),
+                name="insured_phone_e164",
+                violation_error_message=_("Số điện thoại phải ở dạng quốc tế, ví dụ +84912345678."),
             ),
             models.CheckConstraint(
                 condition=Q(email="") | Q(email__contains="@"), name="insured_email_shape"
@@ -296,6 +306,11 @@ class InsuredPerson(DerivedFieldsModel):
 
     def __str__(self) -> str:
         return f"{self.bhxh_code} {self.full_name}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.birth_year is None:
+            raise ValidationError({"birth_year": _("Cần ngày sinh hoặc ít nhất năm sinh.")})
 
     def fill_derived(self) -> None:
         self.full_name = normalize_name(self.full_name)

@@ -92,7 +92,7 @@ def load_scaled(
     phone photos. A truncated or corrupt file raises error_class.
     """
     try:
-        if max_side and image.format == "JPEG":
+        if max_side and image.format in ("JPEG", "MPO"):  # MPO: a JPEG with extra frames
             scale = max_side / max(image.size)
             if scale < 1:
                 image.draft(mode, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
@@ -104,7 +104,9 @@ def load_scaled(
             upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS if mode != "L"
                               else Image.Resampling.BILINEAR)
         return upright
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any decoder failure is a bad file, not a 500
         raise error_class(
             _("Không đọc được ảnh: tệp bị hỏng hoặc không đầy đủ."), code="corrupt"
         ) from exc

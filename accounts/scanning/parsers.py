@@ -47,6 +47,15 @@ def _date_ddmmyyyy(value: str) -> str | None:
     return _iso(*match.groups()) if match else None
 
 
+def _cccd_dob(value: str) -> str | None:
+    """ddMMyyyy -> ISO date; "0000yyyy" (day and month unknown, older people) -> "yyyy"."""
+    value = value.strip()
+    iso = _date_ddmmyyyy(value)
+    if iso is None and DDMMYYYY.match(value) and value[:4] == "0000":
+        return value[4:]
+    return iso
+
+
 def _cccd_sex(value: str) -> str | None:
     folded = unicodedata.normalize("NFC", value).strip().casefold()
     if folded == "nam":
@@ -67,11 +76,11 @@ def parse_cccd(text: str) -> dict:
     if len(parts) < 6 or not CCCD_NUMBER.match(parts[0]):
         raise invalid
     # 7-field layout: number|old id|name|dob|sex|address|issued
-    if len(parts) >= 7 and OLD_ID_NUMBER.match(parts[1]) and _date_ddmmyyyy(parts[3]) \
+    if len(parts) >= 7 and OLD_ID_NUMBER.match(parts[1]) and _cccd_dob(parts[3]) \
             and _cccd_sex(parts[4]):
         name, dob, sex, address, issued = parts[2:7]
     # 6-field layout: number|name|dob|sex|address|issued
-    elif _date_ddmmyyyy(parts[2]) and _cccd_sex(parts[3]):
+    elif _cccd_dob(parts[2]) and _cccd_sex(parts[3]):
         name, dob, sex, address, issued = parts[1:6]
     else:
         raise invalid
@@ -81,7 +90,7 @@ def parse_cccd(text: str) -> dict:
     fields = {
         "id_number": parts[0],
         "full_name": full_name,
-        "date_of_birth": _date_ddmmyyyy(dob),
+        "date_of_birth": _cccd_dob(dob),
         "sex": _cccd_sex(sex),
         "address": _clean(address),
         "issue_date": _date_ddmmyyyy(issued),

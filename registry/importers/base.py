@@ -93,7 +93,12 @@ def open_text(source: str | Path | IO[bytes] | IO[str]) -> IO[str]:
 
 
 def _has_surrogates(values: Sequence[str]) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for value in values for ch in value)
+    """Whether decoding left lone surrogates (bytes that were not UTF-8) in the row."""
+    try:
+        "".join(values).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def read_rows(

@@ -10,6 +10,7 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from registry.importers.base import RowError
 from registry.models import Sex
@@ -64,7 +65,7 @@ def date_value(value: str, *, label: str, allow_year: bool = False,
 
 
 def birth(value: str, *, today: datetime.date) -> tuple[datetime.date | None, int]:
-    parsed = date_value(value, label=_("ngày sinh"), allow_year=True)
+    parsed = date_value(value, label=_l("ngày sinh"), allow_year=True)
     if isinstance(parsed, int):
         if parsed > today.year:
             raise RowError(_("Năm sinh %d ở tương lai.") % parsed)
@@ -82,7 +83,7 @@ def sex(value: str) -> str:
 
 
 def full_name(value: str, *, text) -> str:
-    name = text(value, max_length=100, label=_("họ và tên"), required=True)
+    name = text(value, max_length=100, label=_l("họ và tên"), required=True)
     if not _NAME_OK.match(name):
         raise RowError(_("Họ và tên chỉ được chứa chữ cái và khoảng trắng."))
     return name

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from registry.importers import base
 from registry.importers.base import BatchResult, ImportReport, Row, RowError
@@ -66,14 +67,14 @@ class FacilityImporter:
             raise RowError(_("Mã cơ sở KCB trùng với dòng %d của tệp.") % first)
         return HealthFacility(
             code=code,
-            name=base.text(values["name"], max_length=250, label=_("tên cơ sở KCB"),
+            name=base.text(values["name"], max_length=250, label=_l("tên cơ sở KCB"),
                            required=True),
             province_id=province_id, level=level,
             accepts_registration=base.boolean(
-                values.get("accepts_registration") or "", label=_("nhận đăng ký KCB ban đầu"),
+                values.get("accepts_registration") or "", label=_l("nhận đăng ký KCB ban đầu"),
                 default=True,
             ),
-            address=base.text(values.get("address") or "", max_length=300, label=_("địa chỉ")),
+            address=base.text(values.get("address") or "", max_length=300, label=_l("địa chỉ")),
         )
 
     def write(self, rows: list[Row]) -> BatchResult:

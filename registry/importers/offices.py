@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from registry.importers import base
 from registry.importers.base import BatchResult, ImportReport, Rejection, Row, RowError
@@ -58,7 +59,7 @@ class OfficeImporter:
         code = values["code"].strip()
         if not _CODE.match(code):
             raise RowError(_("Mã cơ quan “%s” phải gồm 3 đến 8 chữ số.") % code[:20])
-        name = base.text(values["name"], max_length=200, label=_("tên cơ quan"), required=True)
+        name = base.text(values["name"], max_length=200, label=_l("tên cơ quan"), required=True)
         level = self._level(values.get("level") or "", code)
         province_raw = (values.get("province_code") or "").strip()
         if not province_raw and level != Office.Level.CENTRAL:
@@ -85,15 +86,15 @@ class OfficeImporter:
             "office": Office(
                 code=code, name=name, level=level, province_id=province_id,
                 address=base.text(values.get("address") or "", max_length=300,
-                                  label=_("địa chỉ")),
+                                  label=_l("địa chỉ")),
                 phone=base.text(values.get("phone") or "", max_length=30,
-                                label=_("điện thoại")),
+                                label=_l("điện thoại")),
                 receives_declarations=base.boolean(
-                    values.get("receives_declarations") or "", label=_("tiếp nhận tờ khai"),
+                    values.get("receives_declarations") or "", label=_l("tiếp nhận tờ khai"),
                     default=level != Office.Level.CENTRAL,
                 ),
                 is_active=base.boolean(values.get("is_active") or "",
-                                       label=_("đang hoạt động"), default=True),
+                                       label=_l("đang hoạt động"), default=True),
             ),
             "parent_code": parent_code,
             "parent_required": parent_required,

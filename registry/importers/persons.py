@@ -13,8 +13,9 @@ from typing import IO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
-from registry.importers import base, cells
+from registry.importers import base, cells, pgcopy
 from registry.importers.base import BatchResult, ImportReport, Rejection, Row, RowError
 from registry.models import (
     BHXH_CODE_REGEX,
@@ -109,9 +110,9 @@ class PersonImporter:
             sex=sex, id_number=id_number,
             phone=cells.phone(get("phone") or ""),
             email=cells.email(get("email") or ""),
-            address=base.text(get("address") or "", max_length=300, label=_("địa chỉ")),
+            address=base.text(get("address") or "", max_length=300, label=_l("địa chỉ")),
             province_id=base.province_code(get("province_code") or "", self.provinces),
-            office_id=self._office(get("office_code") or "", label=_("mã cơ quan BHXH")),
+            office_id=self._office(get("office_code") or "", label=_l("mã cơ quan BHXH")),
         )
         card = self._card(values, code) if (get("card_number") or "").strip() else None
         self._check_duplicates(line, code, id_number)
@@ -150,21 +151,21 @@ class PersonImporter:
         if facility_code not in self.facilities:
             raise RowError(_("Mã nơi đăng ký KCB ban đầu “%s” không có trong danh mục.")
                            % facility_code[:10])
-        valid_from = cells.date_value(get("card_valid_from") or "", label=_("ngày thẻ có giá trị"))
-        valid_to = cells.date_value(get("card_valid_to") or "", label=_("ngày thẻ hết giá trị"),
+        valid_from = cells.date_value(get("card_valid_from") or "", label=_l("ngày thẻ có giá trị"))
+        valid_to = cells.date_value(get("card_valid_to") or "", label=_l("ngày thẻ hết giá trị"),
                                     required=False)
         if valid_to is not None and valid_to < valid_from:
             raise RowError(_("Ngày hết giá trị của thẻ trước ngày bắt đầu."))
-        issue_date = cells.date_value(get("card_issue_date") or "", label=_("ngày cấp thẻ"),
+        issue_date = cells.date_value(get("card_issue_date") or "", label=_l("ngày cấp thẻ"),
                                       required=False) or valid_from
         return HealthInsuranceCard(
             card_number=number, participant_group=group, benefit_level=int(level_raw),
             facility_id=self.facilities[facility_code], valid_from=valid_from,
             valid_to=valid_to, issue_date=issue_date,
             issuing_office_id=self._office(get("card_issuing_office") or "",
-                                           label=_("nơi cấp thẻ")),
+                                           label=_l("nơi cấp thẻ")),
             five_years_from=cells.date_value(get("card_five_years_from") or "",
-                                             label=_("thời điểm đủ 5 năm"), required=False),
+                                             label=_l("thời điểm đủ 5 năm"), required=False),
         )
 
     def _check_duplicates(self, line: int, code: str, id_number: str | None) -> None:
@@ -185,8 +186,6 @@ class PersonImporter:
             row.item.person.pk = None
             if row.item.card is not None:
                 row.item.card.pk = None
-        codes = [row.item.person.bhxh_code for row in rows]
-        existing = set(_pairs("bhxh_code", codes, "bhxh_code", "id"))
         ids = [row.item.person.id_number for row in rows if row.item.person.id_number]
         holders = _pairs("id_number", ids, "id_number", "bhxh_code")
         accepted: list[Row] = []
@@ -201,6 +200,10 @@ class PersonImporter:
             accepted.append(row)
         if not accepted:
             return result
+        if pgcopy.available() and len(accepted) > 1:
+            return self._write_copy(accepted, result)
+        codes = [row.item.person.bhxh_code for row in accepted]
+        existing = set(_pairs("bhxh_code", codes, "bhxh_code", "id"))
         InsuredPerson.objects.bulk_create(
             [row.item.person for row in accepted],
             update_conflicts=True, unique_fields=["bhxh_code"], update_fields=self.person_fields,
@@ -221,6 +224,22 @@ class PersonImporter:
                 result.updated += 1
             else:
                 result.created += 1
+        return result
+
+    def _write_copy(self, accepted: list[Row], result: BatchResult) -> BatchResult:
+        outcome = pgcopy.upsert_persons([row.item.person for row in accepted], self.person_fields)
+        cards = []
+        for row in accepted:
+            pk, created = outcome[row.item.person.bhxh_code]
+            if created:
+                result.created += 1
+            else:
+                result.updated += 1
+            if row.item.card is not None:
+                row.item.card.person_id = pk
+                cards.append(row.item.card)
+        if cards:
+            pgcopy.upsert_cards(cards, self.card_fields)
         return result
 
 

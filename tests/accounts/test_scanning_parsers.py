@@ -49,6 +49,11 @@ def test_cccd_six_fields():
     assert fields["issue_date"] == "2022-10-10"
 
 
+def test_cccd_unknown_day_and_month_gives_the_year():
+    fields = parse_cccd("038050001234||Lê Thị Tư|00001950|Nữ|Thanh Hóa|10102022")
+    assert fields["date_of_birth"] == "1950"
+
+
 @pytest.mark.parametrize("extra", ["|", "|ABC|123", "|\n", "|||"])
 def test_cccd_tolerates_extra_trailing_fields(extra):
     assert parse_cccd(CCCD_7 + extra)["full_name"] == "Nguyễn Thị Ánh Tuyết"

@@ -128,7 +128,9 @@ def test_pdf_shows_the_portrait(declaration):
 def test_pdf_in_english(declaration):
     declaration.language = "en"
     text = pdf_text(render_declaration_pdf(declaration))
-    # The national heading stays Vietnamese in both catalogues; the data is unchanged.
+    # The labels follow the declaration's language (declarations' English catalogue);
+    # the declared data is unchanged.
+    assert "Scan to see the status" in text and "Quét mã" not in text
     assert "Đặng Thị Ngọc Ánh" in text and declaration.number in text
 
 
@@ -177,3 +179,21 @@ def test_template_referencing_a_missing_asset_fails_the_render(declaration, monk
     monkeypatch.setattr(render_module, "asset_url", lambda name: "vssid-asset:nothing-here")
     with pytest.raises(PDFAssetError):
         render_declaration_pdf(declaration)
+
+
+def test_missing_font_fails_loudly(declaration, monkeypatch, tmp_path):
+    from declarations.pdf import assets
+
+    monkeypatch.setattr(assets, "font_dir", lambda: tmp_path)
+    with pytest.raises(PDFAssetError, match="Font file missing"):
+        render_declaration_pdf(declaration)
+
+
+def test_font_configuration_and_image_cache_are_reused(declaration):
+    from declarations.pdf import render as render_module
+
+    render_declaration_pdf(declaration)
+    font_config, cache = render_module._font_config, render_module._image_cache
+    render_declaration_pdf(declaration)
+    assert render_module._font_config is font_config and font_config is not None
+    assert render_module._image_cache is cache and cache

@@ -214,3 +214,23 @@ def test_transparent_png_gets_a_white_background():
 def test_rejection_is_a_validation_error():
     assert issubclass(PhotoRejected, ValidationError)
 
+
+
+def test_mpo_keeps_only_the_first_picture():
+    """Phones save JPEGs with extra frames (MPO); only the photo itself is kept."""
+    first, hidden = Image.new("RGB", (400, 300), "red"), Image.new("RGB", (400, 300), "blue")
+    out = io.BytesIO()
+    first.save(out, "MPO", save_all=True, append_images=[hidden])
+    assert out.getvalue().count(b"\xff\xd8\xff") == 2
+    result = sanitize_photo(out.getvalue())
+    assert_clean(result)
+    assert result.content.count(b"\xff\xd8\xff") == 1
+    assert Image.open(io.BytesIO(result.content)).getpixel((5, 5))[0] > 240
+
+
+@pytest.mark.parametrize("mode,fmt", [("CMYK", "JPEG"), ("LA", "PNG"), ("P", "PNG"),
+                                      ("1", "PNG"), ("I;16", "PNG"), ("L", "JPEG")])
+def test_unusual_modes_become_rgb(mode, fmt):
+    image = Image.new("I;16", (300, 200), 30000) if mode == "I;16" else picture((300, 200), mode)
+    result = sanitize_photo(encode(image, fmt))
+    assert Image.open(io.BytesIO(result.content)).mode == "RGB"

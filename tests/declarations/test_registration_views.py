@@ -232,6 +232,7 @@ def test_whole_journey_submits(client):
     assert person.full_name in review and "(001) BHXH TP. Hà Nội - BHXH cơ sở Đống Đa" in review
     response = client.post(step("review"), {"action": "submit"})
     assert "Vui lòng đánh dấu cam kết" in response.content.decode()
+    draft_files = [m["name"] for m in client.session[SESSION_KEY]["photos"].values()]
     response = client.post(step("review"), {"action": "submit", "commitment": "on"})
     assert response.status_code == 302
     assert response["Location"] == reverse("declarations:register_sent")
@@ -244,7 +245,9 @@ def test_whole_journey_submits(client):
     assert status_path(declaration) in sent
     assert OutboundMessage.objects.filter(channel="sms").count() == 1
     # The draft's files are gone; the declaration keeps its own copies.
-    assert not default_storage.exists(client.session.get(SESSION_KEY, {}).get("x", "nope"))
+    assert draft_files and not any(default_storage.exists(name) for name in draft_files)
+    for attachment in declaration.attachments.all():
+        assert default_storage.exists(attachment.file.name)
     assert AuditRecord.objects.filter(action="declaration.submitted").count() == 1
 
 
@@ -385,4 +388,39 @@ def test_sent_page_needs_a_submission(client):
 def test_pages_in_english(client):
     client.cookies["vssid_language"] = "en"
     html = client.get(step("personal")).content.decode()
-    assert "Personal data" in html or "Step 1/4" in html
+    assert "Step 1/4: Personal data" in html
+    assert "Fill in quickly with a QR code" in html
+    response = client.post(step("personal"), {"action": "next"})
+    assert "Please enter the social insurance code." in response.content.decode()
+
+
+def test_abandoned_draft_photos_are_purged(client):
+    import datetime
+
+    from declarations.management.commands.registration_drafts_purge import (
+        registration_drafts_purge,
+    )
+
+    person, office = person_and_office()
+    client.post(step("personal"), personal_post(person))
+    client.post(step("photos"), {**photo_files(), "action": "back"})
+    names = [m["name"] for m in client.session[SESSION_KEY]["photos"].values()]
+    assert registration_drafts_purge(older_than=datetime.timedelta(hours=1)) == 0
+    assert registration_drafts_purge(older_than=datetime.timedelta(seconds=-1)) == 3
+    assert not any(default_storage.exists(name) for name in names)
+
+
+def test_web_submissions_are_rate_limited(client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "registration": "0/hour",
+        },
+    }
+    person, office = person_and_office()
+    walk_to_review(client, person, office)
+    response = client.post(step("review"), {"action": "submit", "commitment": "on"})
+    assert response.status_code == 200
+    assert "Bạn đã gửi quá nhiều tờ khai" in response.content.decode()
+    assert not Declaration.objects.exists()

@@ -42,13 +42,24 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
-def _purge_queues(app) -> None:
-    """Start from empty queues (and no unacknowledged leftovers of earlier tests)."""
-    with app.connection_for_write() as conn:
-        channel = conn.default_channel
-        for queue in QUEUES:
-            channel.client.delete(queue)
-        channel.client.delete("unacked", "unacked_index", "unacked_mutex")
+def _delete_keys(prefix: str) -> None:
+    """Remove what this test left in Redis (queues, bindings, unacknowledged messages)."""
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def _use_broker(app, url: str, prefix: str) -> None:
+    app.conf.broker_url = url
+    app.conf.broker_transport_options = {
+        **app.conf.broker_transport_options, "global_keyprefix": prefix,
+    }
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 class Worker:
@@ -95,6 +106,7 @@ class WorkerHarness:
         self.email_dir = tmp_path / "email"
         self.private_storage = private_storage
         self.workers: list[Worker] = []
+        self.base_env: dict[str, str] = {}
         self.extra_env: dict[str, str] = {}
 
     def env(self, **extra: str) -> dict:
@@ -108,6 +120,7 @@ class WorkerHarness:
             "WORKER_SMS_FILE_PATH": str(self.sms_file),
             "WORKER_EMAIL_DIR": str(self.email_dir),
             "WORKER_PRIVATE_STORAGE": str(self.private_storage),
+            **self.base_env,
             **self.extra_env,
             **extra,
         }
@@ -142,20 +155,28 @@ def wait_for(predicate, timeout: float = 30, interval: float = 0.2, message: str
 @pytest.fixture
 def needs_worker(transactional_db, _private_storage, tmp_path):
     """Tasks go through Redis to real worker subprocesses (started by the test with
-    `harness.start()`); every worker is stopped afterwards."""
+    `harness.start()`); every worker is stopped afterwards. Each test has its own Redis key
+    prefix, so tests running in parallel (pytest -n) never take each other's tasks."""
     from vssid_portal.celery import app
 
-    saved = (app.conf.task_always_eager, app.conf.broker_url)
+    saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options)
+    prefix = f"vssid-it-{uuid.uuid4().hex[:12]}:"
     app.conf.task_always_eager = False
-    app.conf.broker_url = settings.REDIS_URL
-    app._pool = None
-    app.amqp._producer_pool = None
-    _purge_queues(app)
+    _use_broker(app, settings.REDIS_URL, prefix)
     harness = WorkerHarness(tmp_path, _private_storage)
+    harness.base_env["WORKER_KEYPREFIX"] = prefix
     yield harness
     for worker in harness.workers:
         worker.stop()
-    _purge_queues(app)
-    app.conf.task_always_eager, app.conf.broker_url = saved
+    _delete_keys(prefix)
+    app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options = saved
     app._pool = None
     app.amqp._producer_pool = None
+
+
+def broker_switch(url: str) -> None:
+    """Point the test process's publishing at `url` (e.g. a closed port: Redis stopped),
+    keeping the test's key prefix."""
+    from vssid_portal.celery import app
+
+    _use_broker(app, url, app.conf.broker_transport_options.get("global_keyprefix", ""))

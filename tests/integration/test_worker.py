@@ -14,7 +14,7 @@ from declarations.tasks import declaration_render_pdf_task, declarations_pdf_swe
 from notifications.models import OutboundMessage
 from notifications.services import email_enqueue, sms_enqueue
 from notifications.tasks import message_deliver_task, messages_sweep_task
-from tests.integration.conftest import wait_for
+from tests.integration.conftest import broker_switch, wait_for
 from tests.integration.declarations import make_declaration
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -115,9 +115,7 @@ def test_declaration_accepted_while_redis_is_down_gets_its_messages(needs_worker
     from vssid_portal.celery import app
 
     redis_url = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # Redis stopped
-    app._pool = None
-    app.amqp._producer_pool = None
+    broker_switch("redis://127.0.0.1:1/0")  # Redis stopped
     with transaction.atomic():
         declaration = make_declaration()
         sms, mail = _submit(declaration)  # the commit's dispatches fail: no exception
@@ -125,9 +123,7 @@ def test_declaration_accepted_while_redis_is_down_gets_its_messages(needs_worker
     assert "left to the sweeper" in caplog.text
     assert (_status(sms.pk), _status(mail.pk)) == (Status.QUEUED, Status.HELD)
 
-    app.conf.broker_url = redis_url  # Redis is back
-    app._pool = None
-    app.amqp._producer_pool = None
+    broker_switch(redis_url)  # Redis is back
     needs_worker.start()
     # Beat would run the sweepers every minute or two; run them once, as their time has come.
     past = timezone.now() - timedelta(minutes=10)

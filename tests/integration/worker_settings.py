@@ -22,4 +22,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("WORKER_VISIBILITY_TIMEOUT", "600")),
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
+    # Each test's own keys: parallel test runs never take each other's tasks.
+    "global_keyprefix": os.environ.get("WORKER_KEYPREFIX", ""),
 }

@@ -56,7 +56,8 @@ def test_nfd_names_bom_and_every_date_form():
     assert (anh.phone, anh.email, anh.address) == ("+84912345678", "A@example.com", "Số 1, phố Huế")
     assert anh.province.code == "01"
     binh = InsuredPerson.objects.get(bhxh_code="0100000002")
-    assert (binh.date_of_birth, binh.birth_year, binh.sex, binh.id_number) == (None, 1950, "M", None)
+    assert (binh.date_of_birth, binh.birth_year, binh.sex, binh.id_number) == (
+        None, 1950, "M", None)
     assert binh.phone == "+84983000111" and binh.province.code == "79"
     cuc = InsuredPerson.objects.get(bhxh_code="0100000003")
     assert cuc.date_of_birth == datetime.date(2004, 3, 2) and cuc.phone == "+84978000701"

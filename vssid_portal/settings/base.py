@@ -176,6 +176,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2
 }
 CELERY_WORKER_SEND_TASK_EVENTS = False
+# Safety net: a pool process past 400 MB is replaced after its current task (PDF renders
+# reuse fonts and images and stay near 130 MB; see bench/pipeline_pdf.py).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Separate queues: an OTP SMS never waits behind a slow PDF. In production run one worker
 # per queue (`celery -A vssid_portal worker -Q messages` and `... -Q pdf`).
