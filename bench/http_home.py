@@ -40,7 +40,11 @@ def _environment(directory: Path) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+        if key
+        not in {
+            "DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env.update(
         DJANGO_SETTINGS_MODULE="vssid_portal.settings.production",

@@ -61,7 +61,14 @@ class DeclarationAdmin(admin.ModelAdmin):
         return declarations_visible_to(request.user, super().get_queryset(request))
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name != "pdf"]
+        return [*(f.name for f in self.model._meta.fields if f.name != "pdf"), "pdf_link"]
+
+    @admin.display(description=_("tờ khai PDF"))
+    def pdf_link(self, declaration: Declaration) -> str:
+        if not declaration.pdf:
+            return "—"
+        url = reverse("admin:declarations_declaration_pdf", kwargs={"pk": declaration.pk})
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Xem PDF"))
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -79,15 +86,34 @@ class DeclarationAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.attachment_view),
                 name="declarations_declaration_attachment",
             ),
+            path(
+                "<int:pk>/pdf/",
+                self.admin_site.admin_view(self.pdf_view),
+                name="declarations_declaration_pdf",
+            ),
             *super().get_urls(),
         ]
 
-    def attachment_view(self, request: HttpRequest, pk: int, attachment_uuid) -> HttpResponse:
+    def _visible_declaration(self, request: HttpRequest, pk: int) -> Declaration:
         declaration = self.get_queryset(request).filter(pk=pk).first()
         if declaration is None:
             raise Http404
         if not self.has_view_permission(request, declaration):
             raise PermissionDenied
+        return declaration
+
+    def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        declaration = self._visible_declaration(request, pk)
+        if not declaration.pdf or not default_storage.exists(declaration.pdf.name):
+            raise Http404
+        audit_record(
+            action="declaration.pdf_viewed", target=declaration, actor=request.user,
+            data={"number": declaration.number}, request=request,
+        )
+        return _private_file(declaration.pdf.name, "application/pdf")
+
+    def attachment_view(self, request: HttpRequest, pk: int, attachment_uuid) -> HttpResponse:
+        declaration = self._visible_declaration(request, pk)
         attachment = declaration.attachments.filter(uuid=attachment_uuid).first()
         if attachment is None or not default_storage.exists(attachment.file.name):
             raise Http404
@@ -98,9 +124,11 @@ class DeclarationAdmin(admin.ModelAdmin):
             data={"declaration": declaration.pk, "kind": attachment.kind},
             request=request,
         )
-        response = FileResponse(
-            default_storage.open(attachment.file.name, "rb"), content_type=attachment.content_type
-        )
-        response["Cache-Control"] = "private, no-store"
-        response["Content-Disposition"] = "inline"
-        return response
+        return _private_file(attachment.file.name, attachment.content_type)
+
+
+def _private_file(name: str, content_type: str) -> FileResponse:
+    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = "inline"
+    return response

@@ -52,7 +52,7 @@ def step_url(step: str) -> str:
     return reverse("declarations:register_step", kwargs={"step": step})
 
 
-def _steps_context(current: str, draft: Draft) -> list[dict]:
+def _steps_context(current: str, draft: Draft, *, links: bool = True) -> list[dict]:
     return [
         {
             "key": key,
@@ -60,6 +60,8 @@ def _steps_context(current: str, draft: Draft) -> list[dict]:
             "title": STEP_TITLES[key],
             "current": key == current,
             "done": key in draft.completed and key != current,
+            # Done steps are links back (GET keeps the draft as it is).
+            "url": step_url(key) if links and draft.may_open(key) else "",
         }
         for index, key in enumerate(STEPS, start=1)
     ]
@@ -381,5 +383,5 @@ def register_sent(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "declarations/register_sent.html",
-        {"sent": sent, "steps": _steps_context("sent", Draft(completed=list(STEPS)))},
+        {"sent": sent, "steps": _steps_context("sent", Draft(completed=list(STEPS)), links=False)},
     )

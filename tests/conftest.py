@@ -22,6 +22,17 @@ def _private_storage(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _vietnamese_first():
+    """Every test starts in the portal's default language: a request in English activates
+    English for the thread, which must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

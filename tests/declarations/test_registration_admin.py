@@ -99,3 +99,22 @@ def test_staff_without_office_see_nothing(client, two_offices):
     client.force_login(user)
     html = client.get(reverse("admin:declarations_declaration_changelist")).content.decode()
     assert two_offices[1].number not in html
+
+
+def test_pdf_view_audited_and_limited_to_office(client, two_offices):
+    from django.core.files.base import ContentFile
+
+    office, mine, theirs = two_offices
+    for declaration in (mine, theirs):
+        declaration.pdf.save("x.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    client.force_login(_officer(office))
+    change = client.get(reverse("admin:declarations_declaration_change", args=[mine.pk]))
+    assert reverse("admin:declarations_declaration_pdf", kwargs={"pk": mine.pk}) in (
+        change.content.decode()
+    )
+    response = client.get(reverse("admin:declarations_declaration_pdf", kwargs={"pk": mine.pk}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert AuditRecord.objects.filter(action="declaration.pdf_viewed").count() == 1
+    url = reverse("admin:declarations_declaration_pdf", kwargs={"pk": theirs.pk})
+    assert client.get(url).status_code == 404
