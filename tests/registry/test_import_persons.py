@@ -5,6 +5,7 @@ import unicodedata
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from registry.importers import ImportFileError, import_insured_persons
 from registry.importers.persons import PersonImporter
@@ -240,3 +241,28 @@ def test_command(tmp_path, capsys):
     assert rejects.read_text(encoding="utf-8").splitlines()[1].startswith("3,")
     with pytest.raises(CommandError):
         call_command("import_insured_persons", str(tmp_path / "missing.csv"))
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the COPY fast path is PostgreSQL only",
+)
+def test_postgresql_batches_go_through_copy(monkeypatch):
+    from registry.importers import pgcopy
+
+    calls = []
+    original = pgcopy.upsert_persons
+
+    def spy(persons, update_fields):
+        calls.append(len(persons))
+        return original(persons, update_fields)
+
+    monkeypatch.setattr(pgcopy, "upsert_persons", spy)
+    InsuredPersonFactory(bhxh_code="0100000002", full_name="Cũ")
+    text = HEADER + "".join(
+        f"01000000{n:02d},Nguyễn Văn An,1990-01-01,Nam,,,,,01\n" for n in range(1, 4)
+    )
+    report = run(text)
+    assert calls == [3]
+    assert (report.created, report.updated) == (2, 1)
+    assert InsuredPerson.objects.get(bhxh_code="0100000002").name_folded == "nguyen van an"
