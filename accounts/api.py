@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.forms import normalize_login
+from accounts.login_throttle import login_blocked, login_failed, login_succeeded
 from accounts.services import auth_token_issue
 
 
@@ -30,16 +31,22 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs: dict) -> dict:
-        user = authenticate(
-            request=self.context.get("request"),
-            username=normalize_login(attrs["bhxh_code"]),
-            password=attrs["password"],
-        )
+        request = self.context.get("request")
+        username = normalize_login(attrs["bhxh_code"])
+        address = request.META.get("REMOTE_ADDR") if request is not None else None
+        if login_blocked(username=username, address=address):
+            raise serializers.ValidationError(
+                _("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút."),
+                code="throttled",
+            )
+        user = authenticate(request=request, username=username, password=attrs["password"])
         # One message for every failure: it must not tell which part was wrong.
         if user is None or not user.is_active:
+            login_failed(username=username, address=address)
             raise serializers.ValidationError(
                 _("Mã số BHXH hoặc mật khẩu không đúng."), code="authorization"
             )
+        login_succeeded(username=username)
         attrs["user"] = user
         return attrs
 

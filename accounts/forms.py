@@ -3,7 +3,10 @@ import re
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from accounts.login_throttle import login_blocked, login_failed, login_succeeded
 
 _SPACES = re.compile(r"\s+")
 
@@ -39,7 +42,26 @@ class LoginForm(AuthenticationForm):
             "Lưu ý: mật khẩu phân biệt chữ hoa và chữ thường."
         ),
         "inactive": _("Tài khoản này chưa được kích hoạt hoặc đã bị khóa."),
+        "too_many": _(
+            "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút hoặc dùng chức năng "
+            "quên mật khẩu."
+        ),
     }
 
     def clean_username(self) -> str:
         return normalize_login(self.cleaned_data.get("username", ""))
+
+    def clean(self) -> dict:
+        username = self.cleaned_data.get("username")
+        address = self.request.META.get("REMOTE_ADDR") if self.request else None
+        if username and login_blocked(username=username, address=address):
+            raise ValidationError(self.error_messages["too_many"], code="too_many")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if username and self.cleaned_data.get("password"):
+                login_failed(username=username, address=address)
+            raise
+        if username:
+            login_succeeded(username=username)
+        return cleaned

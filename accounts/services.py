@@ -1,4 +1,5 @@
 """Write use cases of the accounts app."""
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
@@ -19,3 +20,18 @@ def auth_token_issue(*, user: User, request: HttpRequest | None = None) -> Token
             request=request,
         )
     return token
+
+
+def user_language_set(*, user: User, language: str, request: HttpRequest | None = None) -> bool:
+    """Remember the language a logged-in user chose (SMS and e-mails to them use it).
+    Returns whether it changed; unknown languages are ignored."""
+    if language not in {code for code, _name in settings.LANGUAGES} or user.language == language:
+        return False
+    with transaction.atomic():
+        user.language = language
+        user.save(update_fields=["language"])
+        audit_record(
+            action="accounts.language_set", target=user, actor=user,
+            data={"language": language}, request=request,
+        )
+    return True

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +17,7 @@ from declarations.services.registration import (
     photos_sanitize,
 )
 from declarations.status_links import status_url
+from registry.api import MultiPartParser, PlainCharField
 
 _SEX_ALIASES = {
     "m": "M", "nam": "M", "male": "M", "1": "M",
@@ -24,11 +25,12 @@ _SEX_ALIASES = {
 }
 
 
-def _text(label, max_length: int) -> serializers.CharField:
+def _text(label, max_length: int) -> PlainCharField:
     # Presence and shape are checked by the service, in the same words as on the web.
-    return serializers.CharField(
+    return PlainCharField(
         label=label, required=False, allow_blank=True, max_length=max_length, default="",
-        error_messages={"max_length": _("Giá trị quá dài.")},
+        error_messages={"max_length": _("Giá trị quá dài."),
+                        "invalid": _("Giá trị phải là chuỗi ký tự.")},
     )
 
 
@@ -55,7 +57,8 @@ class RegistrationRequestSerializer(serializers.Serializer):
     email = _text(_("Thư điện tử"), 254)
     office = _text(_("Mã cơ quan BHXH tiếp nhận"), 8)
     send_email = serializers.BooleanField(
-        label=_("Gửi email tờ khai"), required=False, default=False
+        label=_("Gửi email tờ khai"), required=False, default=False,
+        error_messages={"invalid": _("send_email phải là true hoặc false.")},
     )
     portrait = _photo(_("Ảnh chân dung"))
     id_front = _photo(_("Ảnh mặt trước giấy tờ"))

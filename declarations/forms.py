@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from declarations.models import Declaration
+from registry.forms import PlainTextField, reject_control_characters
 from registry.models import Sex
 
 _TEXT = {"autocomplete": "off"}
@@ -30,17 +31,24 @@ def _required(message) -> dict:
     return {"required": message}
 
 
+class PlainEmailField(forms.EmailField):
+    """An EmailField that refuses control characters with a Vietnamese message."""
+
+    def to_python(self, value):
+        return reject_control_characters(super().to_python(value))
+
+
 class PersonalDataForm(forms.Form):
     """Step 1. The required messages are the service's, so the web and the API say the
     same thing."""
 
-    bhxh_code = forms.CharField(
+    bhxh_code = PlainTextField(
         label=_("Mã số BHXH"), required=True,
         error_messages=_required(_("Vui lòng nhập mã số BHXH.")), max_length=20,
         help_text=_("10 chữ số, in trên thẻ BHYT hoặc sổ BHXH."),
         widget=forms.TextInput(attrs={**_TEXT, "inputmode": "numeric"}),
     )
-    full_name = forms.CharField(
+    full_name = PlainTextField(
         label=_("Họ và tên"), required=True,
         error_messages=_required(_("Vui lòng nhập họ và tên.")), max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -54,26 +62,30 @@ class PersonalDataForm(forms.Form):
     )
     sex = forms.ChoiceField(
         label=_("Giới tính"), required=True,
-        error_messages=_required(_("Vui lòng chọn giới tính.")),
+        error_messages={"required": _("Vui lòng chọn giới tính."),
+                        "invalid_choice": _("Vui lòng chọn giới tính trong danh sách.")},
         choices=[("", _("-- Chọn --")), *Sex.choices],
     )
     id_type = forms.ChoiceField(
         label=_("Loại giấy tờ tùy thân"), required=True,
-        error_messages=_required(_("Vui lòng chọn loại giấy tờ tùy thân.")),
+        error_messages={
+            "required": _("Vui lòng chọn loại giấy tờ tùy thân."),
+            "invalid_choice": _("Vui lòng chọn loại giấy tờ tùy thân trong danh sách."),
+        },
         choices=Declaration.IdType.choices, initial=Declaration.IdType.CCCD,
     )
-    id_number = forms.CharField(
+    id_number = PlainTextField(
         label=_("Số giấy tờ tùy thân"), required=True,
         error_messages=_required(_("Vui lòng nhập số giấy tờ tùy thân.")), max_length=20,
         help_text=_("CCCD: 12 chữ số; CMND: 9 hoặc 12 chữ số; hộ chiếu: 1 chữ cái và 7 chữ số."),
         widget=forms.TextInput(attrs=_TEXT),
     )
-    address = forms.CharField(
+    address = PlainTextField(
         label=_("Địa chỉ thường trú"), required=True,
         error_messages=_required(_("Vui lòng nhập địa chỉ.")), max_length=300,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
-    phone = forms.CharField(
+    phone = PlainTextField(
         label=_("Số điện thoại di động"), required=True,
         error_messages=_required(_("Vui lòng nhập số điện thoại di động.")), max_length=20,
         help_text=_("Mật khẩu đăng nhập sẽ được gửi qua SMS tới số này."),
@@ -103,9 +115,13 @@ class OfficeForm(forms.Form):
 
     office = forms.ChoiceField(
         label=_("Cơ quan BHXH tiếp nhận tờ khai"),
-        error_messages=_required(_("Vui lòng chọn cơ quan BHXH tiếp nhận tờ khai.")),
+        error_messages={
+            "required": _("Vui lòng chọn cơ quan BHXH tiếp nhận tờ khai."),
+            "invalid_choice": _("Cơ quan BHXH đã chọn không có trong danh sách hoặc không "
+                                "còn tiếp nhận tờ khai. Vui lòng chọn cơ quan khác."),
+        },
     )
-    email = forms.EmailField(
+    email = PlainEmailField(
         label=_("Thư điện tử"), required=False, max_length=254,
         error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -130,12 +146,12 @@ class ReviewForm(forms.Form):
 
 
 class StatusLookupForm(forms.Form):
-    number = forms.CharField(
+    number = PlainTextField(
         label=_("Số tờ khai"), max_length=20, help_text=_("Ví dụ: DK2611-7Q4K9M"),
         error_messages={"required": _("Vui lòng nhập số tờ khai.")},
         widget=forms.TextInput(attrs=_TEXT),
     )
-    bhxh_code = forms.CharField(
+    bhxh_code = PlainTextField(
         label=_("Mã số BHXH"), max_length=20,
         error_messages={"required": _("Vui lòng nhập mã số BHXH.")},
         widget=forms.TextInput(attrs={**_TEXT, "inputmode": "numeric"}),

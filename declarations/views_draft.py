@@ -18,6 +18,37 @@ STEPS = ("personal", "photos", "office", "review")
 DRAFT_PHOTO_DIR = "registration-drafts"
 
 
+_PHOTO_META = {"name": str, "width": int, "height": int, "sha256": str, "size": int}
+
+
+def _strings(value: object, *, booleans: tuple[str, ...] = ()) -> dict:
+    if not isinstance(value, dict):
+        return {}
+    return {
+        key: item for key, item in value.items()
+        if isinstance(key, str)
+        and (isinstance(item, str) or (key in booleans and isinstance(item, bool)))
+    }
+
+
+def _photo_metas(value: object) -> dict:
+    """Only well-formed photo entries of known kinds, each naming a draft file."""
+    if not isinstance(value, dict):
+        return {}
+    kinds = {kind.value for kind in PHOTO_KINDS}
+    return {
+        kind: meta for kind, meta in value.items()
+        if kind in kinds and isinstance(meta, dict)
+        and all(isinstance(meta.get(key), type_) for key, type_ in _PHOTO_META.items())
+        and _is_draft_name(meta["name"])
+    }
+
+
+def _is_draft_name(name: str) -> bool:
+    parts = name.split("/")
+    return len(parts) == 2 and parts[0] == DRAFT_PHOTO_DIR and parts[1] not in ("", ".", "..")
+
+
 @dataclass
 class Draft:
     personal: dict = field(default_factory=dict)
@@ -30,15 +61,19 @@ class Draft:
     # --- session round trip ----------------------------------------------------------
     @classmethod
     def load(cls, session: SessionBase) -> "Draft":
-        raw = session.get(SESSION_KEY) or {}
-        draft = cls(
-            personal=dict(raw.get("personal") or {}),
-            office=dict(raw.get("office") or {}),
-            photos=dict(raw.get("photos") or {}),
+        """The session's draft; anything malformed in it (an older layout, a value of the
+        wrong type) is dropped, so a stale session never breaks the form."""
+        raw = session.get(SESSION_KEY)
+        if not isinstance(raw, dict):
+            raw = {}
+        completed = raw.get("completed")
+        return cls(
+            personal=_strings(raw.get("personal")),
+            office=_strings(raw.get("office"), booleans=("send_email",)),
+            photos=_photo_metas(raw.get("photos")),
             step=raw.get("step") if raw.get("step") in STEPS else "personal",
-            completed=[s for s in raw.get("completed") or [] if s in STEPS],
+            completed=[s for s in completed if s in STEPS] if isinstance(completed, list) else [],
         )
-        return draft
 
     def save(self, session: SessionBase) -> None:
         session[SESSION_KEY] = {
@@ -87,15 +122,17 @@ class Draft:
 
     def photo_delete(self, kind: str) -> None:
         meta = self.photos.pop(kind, None)
-        if meta and meta.get("name", "").startswith(DRAFT_PHOTO_DIR + "/"):
+        if meta and _is_draft_name(meta["name"]):
             default_storage.delete(meta["name"])
 
     def photo_name(self, kind: str) -> str | None:
+        """The storage name of this draft's photo of `kind`, None when there is none or its
+        file has gone (cleaned up, or deleted by a concurrent submit of the same session)."""
         meta = self.photos.get(kind)
         if not meta:
             return None
-        name = meta.get("name", "")
-        if not name.startswith(DRAFT_PHOTO_DIR + "/") or not default_storage.exists(name):
+        name = meta["name"]
+        if not _is_draft_name(name) or not default_storage.exists(name):
             return None
         return name
 
@@ -107,8 +144,11 @@ class Draft:
             if name is None:
                 continue
             meta = self.photos[kind.value]
-            with default_storage.open(name, "rb") as handle:
-                content = handle.read()
+            try:
+                with default_storage.open(name, "rb") as handle:
+                    content = handle.read()
+            except FileNotFoundError:
+                continue  # gone since photo_name() looked: asked for again
             photos[kind.value] = SanitizedPhoto(
                 content=content, width=meta["width"], height=meta["height"],
                 content_type="image/jpeg", sha256=meta["sha256"],

@@ -97,6 +97,10 @@ def register_step(request: HttpRequest, step: str) -> HttpResponse:
         raise Http404
     draft = Draft.load(request.session)
     if not draft.may_open(step):
+        if step == "review" and request.method == "POST" and _just_sent(request, draft):
+            # The final step sent twice (double click, reload, Back then Send): the first
+            # one filed the declaration and emptied the draft; show what was filed.
+            return redirect("declarations:register_sent")
         return redirect(step_url(draft.first_open_step()))
     handler = {
         "personal": _personal,
@@ -105,6 +109,17 @@ def register_step(request: HttpRequest, step: str) -> HttpResponse:
         "review": _review,
     }[step]
     return handler(request, draft)
+
+
+def _sent(request: HttpRequest) -> dict | None:
+    sent = request.session.get(SENT_KEY)
+    if isinstance(sent, dict) and isinstance(sent.get("number"), str):
+        return sent
+    return None
+
+
+def _just_sent(request: HttpRequest, draft: Draft) -> bool:
+    return _sent(request) is not None and not draft.personal and not draft.completed
 
 
 # --- step 1 --------------------------------------------------------------------------------
@@ -201,7 +216,11 @@ def register_photo(request: HttpRequest, kind: str) -> HttpResponse:
     name = Draft.load(request.session).photo_name(kind)
     if name is None:
         raise Http404
-    response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+    try:
+        handle = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = "inline"
     return response
@@ -377,8 +396,8 @@ def _review(request: HttpRequest, draft: Draft) -> HttpResponse:
 
 @never_cache
 def register_sent(request: HttpRequest) -> HttpResponse:
-    sent = request.session.get(SENT_KEY)
-    if not sent:
+    sent = _sent(request)
+    if sent is None:
         return redirect("declarations:register")
     return render(
         request,

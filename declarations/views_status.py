@@ -42,7 +42,7 @@ def _failures_key(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def status_lookup(request: HttpRequest) -> HttpResponse:
     # POST, so that the BHXH code never appears in a URL or an access log.
-    form = StatusLookupForm(request.POST or None)
+    form = StatusLookupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         key = _failures_key(request)
         if cache.get(key, 0) >= LOOKUP_FAILURES_PER_HOUR:

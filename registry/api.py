@@ -2,11 +2,14 @@
 registry.selectors."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework import generics, parsers, serializers, status
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,14 +17,64 @@ from rest_framework.views import APIView
 
 from registry import selectors
 from registry.card_qr import card_qr_payload
-from registry.forms import parse_birth_date
+from registry.forms import parse_birth_date, reject_control_characters
 from registry.models import HealthFacility, HealthInsuranceCard, InsuredPerson, Office, Province
 from registry.throttling import LookupRateThrottle
+
+# --- Request bodies: Vietnamese messages for what DRF reports in English ---------------------
+
+class JSONParser(parsers.JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except ParseError:
+            raise ParseError(_("Nội dung JSON không hợp lệ (sai cú pháp hoặc không phải "
+                               "UTF-8).")) from None
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except ParseError:
+            raise ParseError(_("Dữ liệu multipart/form-data không hợp lệ.")) from None
+
+
+PARSER_CLASSES = [JSONParser, parsers.FormParser, MultiPartParser]
+
+
+def object_body(request: Request) -> Mapping:
+    """request.data when it is an object (a JSON object or form fields); a 400 with a
+    Vietnamese message for a JSON list, string, number or null."""
+    data = request.data
+    if not isinstance(data, Mapping):
+        raise ValidationError(
+            {"non_field_errors": [_("Nội dung yêu cầu phải là một đối tượng JSON hoặc các "
+                                    "trường biểu mẫu.")]}
+        )
+    return data
+
+
+class PlainCharField(serializers.CharField):
+    """A CharField that refuses control characters (NUL included) with a Vietnamese message
+    before DRF's own NUL check, whose message is English."""
+
+    def to_internal_value(self, data):
+        return reject_control_characters(super().to_internal_value(data))
+
+
+def province_code_field(**kwargs) -> PlainCharField:
+    """A two-digit province code ("01", "79")."""
+    return PlainCharField(
+        validators=[RegexValidator(r"^[0-9]{2}\Z", message=_("Mã tỉnh gồm 2 chữ số."))],
+        **kwargs,
+    )
+
 
 # --- BHXH code look-up ------------------------------------------------------------------------
 
 
-class BirthDateOrYearField(serializers.CharField):
+class BirthDateOrYearField(PlainCharField):
     """"YYYY-MM-DD" or "YYYY" -> a date or an int year."""
 
     def to_internal_value(self, data):
@@ -37,7 +90,7 @@ class BirthDateOrYearField(serializers.CharField):
 
 
 class BhxhCodeLookupSerializer(serializers.Serializer):
-    full_name = serializers.CharField(
+    full_name = PlainCharField(
         max_length=100, error_messages={"blank": _("Nhập họ và tên."),
                                         "required": _("Nhập họ và tên.")}
     )
@@ -46,11 +99,9 @@ class BhxhCodeLookupSerializer(serializers.Serializer):
         error_messages={"blank": _("Nhập ngày sinh hoặc năm sinh."),
                         "required": _("Nhập ngày sinh hoặc năm sinh.")},
     )
-    province = serializers.RegexField(
-        r"^[0-9]{2}$",
+    province = province_code_field(
         help_text="Two-digit province code (2025 codes, e.g. 01 Hà Nội, 79 TP Hồ Chí Minh).",
-        error_messages={"invalid": _("Mã tỉnh gồm 2 chữ số."),
-                        "blank": _("Nhập mã tỉnh."), "required": _("Nhập mã tỉnh.")},
+        error_messages={"blank": _("Nhập mã tỉnh."), "required": _("Nhập mã tỉnh.")},
     )
 
     def validate_full_name(self, value: str) -> str:
@@ -83,6 +134,7 @@ class BhxhCodeLookupView(APIView):
 
     permission_classes = [AllowAny]
     throttle_classes = [LookupRateThrottle]
+    parser_classes = PARSER_CLASSES
 
     @extend_schema(
         request=BhxhCodeLookupSerializer,
@@ -92,7 +144,7 @@ class BhxhCodeLookupView(APIView):
         )},
     )
     def post(self, request: Request) -> Response:
-        query = BhxhCodeLookupSerializer(data=request.data)
+        query = BhxhCodeLookupSerializer(data=object_body(request))
         query.is_valid(raise_exception=True)
         people = selectors.insured_person_lookup(
             full_name=query.validated_data["full_name"],
@@ -136,11 +188,8 @@ class HealthFacilitySerializer(serializers.ModelSerializer):
 
 
 class DirectoryQuerySerializer(serializers.Serializer):
-    province = serializers.RegexField(
-        r"^[0-9]{2}$", required=False, allow_blank=True,
-        error_messages={"invalid": _("Mã tỉnh gồm 2 chữ số.")},
-    )
-    q = serializers.CharField(required=False, allow_blank=True, max_length=100,
+    province = province_code_field(required=False, allow_blank=True)
+    q = PlainCharField(required=False, allow_blank=True, max_length=100,
                               error_messages={"max_length": _("Từ khóa tối đa 100 ký tự.")})
 
 

@@ -18,6 +18,30 @@ MIN_BIRTH_YEAR = 1900
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _VN_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
+# C0 and C1 control characters (NUL, ESC, backspace...) except tab, line feed and carriage
+# return: nothing a person types, and PostgreSQL refuses NUL in text.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS_MESSAGE = _(
+    "Nội dung có ký tự không hợp lệ (ký tự điều khiển). Vui lòng nhập lại bằng chữ, số và "
+    "dấu câu."
+)
+
+
+def reject_control_characters(value: str) -> str:
+    """`value` unchanged, or forms.ValidationError (code "control_characters") when it holds
+    a control character. Used by the forms and serializers of the look-ups and the
+    registration, before any other check, so the message is always this Vietnamese one."""
+    if value and _CONTROL_CHARACTERS.search(value):
+        raise forms.ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters")
+    return value
+
+
+class PlainTextField(forms.CharField):
+    """A CharField that refuses control characters (NUL included) with a Vietnamese message,
+    before Django's own NUL check (whose message has no Vietnamese translation)."""
+
+    def to_python(self, value):
+        return reject_control_characters(super().to_python(value))
 
 
 def parse_birth_date(value: str, *, allow_day_first: bool = True) -> datetime.date | int:
@@ -145,13 +169,13 @@ class HumanCheck:
 
 
 class BhxhCodeLookupForm(AccessibleFormMixin, forms.Form):
-    full_name = forms.CharField(
+    full_name = PlainTextField(
         label=_("Họ và tên"),
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "name", "autocapitalize": "words"}),
         error_messages={"required": _("Nhập họ và tên.")},
     )
-    date_of_birth = forms.CharField(
+    date_of_birth = PlainTextField(
         label=_("Ngày sinh"),
         max_length=10,
         help_text=_("Ngày/tháng/năm, ví dụ 17/05/1990; nếu chỉ có năm sinh, nhập năm (1990)."),
@@ -166,15 +190,15 @@ class BhxhCodeLookupForm(AccessibleFormMixin, forms.Form):
             "invalid_choice": _("Chọn một tỉnh/thành phố trong danh sách."),
         },
     )
-    check_token = forms.CharField(widget=forms.HiddenInput, required=False)
-    check_answer = forms.CharField(
+    check_token = PlainTextField(widget=forms.HiddenInput, required=False, max_length=64)
+    check_answer = PlainTextField(
         label=_("Câu hỏi kiểm tra"),
         max_length=3,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     # Honeypot: hidden from people (and from screen readers and the keyboard); bots fill it.
-    website = forms.CharField(
+    website = PlainTextField(
         label=_("Để trống ô này"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
@@ -225,7 +249,7 @@ class DirectorySearchForm(AccessibleFormMixin, forms.Form):
         empty_label=_("Tất cả tỉnh/thành phố"),
         error_messages={"invalid_choice": _("Chọn một tỉnh/thành phố trong danh sách.")},
     )
-    q = forms.CharField(
+    q = PlainTextField(
         label=_("Tìm theo tên hoặc mã"),
         required=False,
         max_length=100,

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from registry import selectors
 from registry.card_qr import card_qr_payload, card_qr_png_data_uri
@@ -102,6 +102,7 @@ def _directory_page(request: HttpRequest, form, queryset, template: str) -> Http
     )
 
 
+@require_safe
 def offices(request: HttpRequest) -> HttpResponse:
     form = DirectorySearchForm(request.GET or None)
 
@@ -114,6 +115,7 @@ def offices(request: HttpRequest) -> HttpResponse:
     return _directory_page(request, form, search, "registry/offices.html")
 
 
+@require_safe
 def facilities(request: HttpRequest) -> HttpResponse:
     form = FacilitySearchForm(request.GET or None)
 
@@ -129,6 +131,7 @@ def facilities(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@require_safe
 @login_required
 def my_card(request: HttpRequest) -> HttpResponse:
     person = getattr(request.user, "insured_person", None)
@@ -155,6 +158,7 @@ def _money(amount: int) -> str:
 
 
 @never_cache
+@require_safe
 @login_required
 def my_participation(request: HttpRequest) -> HttpResponse:
     person = getattr(request.user, "insured_person", None)

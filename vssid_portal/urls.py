@@ -13,7 +13,7 @@ urlpatterns = [
         outbox.attachment,
         name="dev_outbox_attachment",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("tra-cuu/", include("registry.urls")),
     path("", include("declarations.urls")),

@@ -2,6 +2,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.views import i18n
+from django.views.decorators.http import require_POST
+
+from accounts.services import user_language_set
 
 # (url name, title, description): the flows the home page links to.
 FLOWS = [
@@ -34,3 +38,13 @@ def home(request: HttpRequest) -> HttpResponse:
             continue  # a flow not yet offered by this installation
         flows.append({"url": url, "title": title, "description": description})
     return render(request, "home.html", {"flows": flows})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; a logged-in user's choice is also kept on the account."""
+    response = i18n.set_language(request)
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=request.POST.get("language", ""),
+                          request=request)
+    return response

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
-register_heif_opener()
+# Only the main picture of a HEIC/HEIF file is wanted: no thumbnails, depth maps or other
+# auxiliary images are read (less work, less attack surface).
+register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 50_000_000  # a 48 MP phone sensor fits; a bomb does not
@@ -101,6 +103,8 @@ def load_scaled(
         if upright.mode != mode:
             upright = _to_mode(upright, mode)
         if max_side and max(upright.size) > max_side:
+            # Photos: Lanczos. QR decoding: bilinear (measured: fewer photos needing the
+            # costly full-size pass than with box or Lanczos).
             upright.thumbnail((max_side, max_side), Image.Resampling.LANCZOS if mode != "L"
                               else Image.Resampling.BILINEAR)
         return upright

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -83,13 +84,15 @@ def _header_key(name: str) -> str:
 
 
 def open_text(source: str | Path | IO[bytes] | IO[str]) -> IO[str]:
-    """A text stream over `source`, decoding UTF-8 with or without a BOM. Undecodable bytes
-    become lone surrogates, which the row check turns into a rejection of that line."""
-    if isinstance(source, (str, Path)):
-        return open(source, encoding="utf-8-sig", errors="surrogateescape", newline="")  # noqa: SIM115
+    """A text stream over `source`: UTF-8 with or without a BOM, or UTF-16 when the file
+    starts with a UTF-16 BOM (Excel's "Unicode text"). Undecodable bytes become lone
+    surrogates, which the row check turns into a rejection of that line."""
     if isinstance(source, io.TextIOBase):
         return source
-    return io.TextIOWrapper(source, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    raw = open(source, "rb") if isinstance(source, (str, Path)) else source  # noqa: SIM115
+    buffered = raw if hasattr(raw, "peek") else io.BufferedReader(raw)
+    encoding = "utf-16" if buffered.peek(2)[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    return io.TextIOWrapper(buffered, encoding=encoding, errors="surrogateescape", newline="")
 
 
 def _has_surrogates(values: Sequence[str]) -> bool:
@@ -106,7 +109,10 @@ def read_rows(
 ) -> Iterator[tuple[int, dict[str, str] | RowError]]:
     """Yield (line number, {column: value}) per data line, or (line, RowError) for a line
     that is not even a well-formed row. Raises ImportFileError for a bad header."""
-    reader = csv.reader(stream)
+    first_line = stream.readline()
+    # Excel writes ";" (or tab) where the locale uses "," as the decimal mark.
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(itertools.chain([first_line], stream), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:

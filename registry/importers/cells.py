@@ -130,6 +130,8 @@ def phone(value: str) -> str:
         national = raw[2:]
     elif raw.startswith("0"):
         national = raw[1:]
+    elif len(raw) == 9:  # a spreadsheet dropped the leading 0
+        national = raw
     else:
         national = ""
     if not (national.isdigit() and len(national) == 9 and _mobile_prefix_ok(national[:4], 9)):

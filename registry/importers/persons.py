@@ -25,6 +25,7 @@ from registry.models import (
     Office,
     Province,
 )
+from registry.text import fold
 
 REQUIRED = ("bhxh_code", "full_name", "date_of_birth", "sex")
 PERSON_OPTIONAL = ("id_number", "phone", "email", "address", "province_code", "office_code")
@@ -59,10 +60,49 @@ _CODE = re.compile(BHXH_CODE_REGEX)
 _OLD_CARD = re.compile(r"^([A-Z]{2})([1-5])([0-9]{2})([0-9]{10})$")
 
 
-@dataclass
+@dataclass(slots=True)
+class PersonValues:
+    """A parsed person: plain values (building a model instance per line costs more than
+    the whole COPY; the ORM path builds them with .model())."""
+
+    bhxh_code: str
+    full_name: str
+    name_folded: str
+    birth_year: int
+    date_of_birth: datetime.date | None
+    sex: str
+    id_number: str | None
+    address: str
+    province_id: int | None
+    office_id: int | None
+    phone: str
+    email: str
+
+    def model(self) -> InsuredPerson:
+        return InsuredPerson(**{name: getattr(self, name) for name in self.__slots__})
+
+
+@dataclass(slots=True)
+class CardValues:
+    card_number: str
+    participant_group: str
+    benefit_level: int
+    facility_id: int
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+    issue_date: datetime.date
+    issuing_office_id: int | None
+    five_years_from: datetime.date | None
+    person_id: int | None = None
+
+    def model(self) -> HealthInsuranceCard:
+        return HealthInsuranceCard(**{name: getattr(self, name) for name in self.__slots__})
+
+
+@dataclass(slots=True)
 class PersonRow:
-    person: InsuredPerson
-    card: HealthInsuranceCard | None
+    person: PersonValues
+    card: CardValues | None
 
 
 class PersonImporter:
@@ -105,8 +145,9 @@ class PersonImporter:
         id_number = cells.id_number(
             get("id_number") or "", birth_year=birth_year, sex_code=sex, strict=self.strict_id
         )
-        person = InsuredPerson(
-            bhxh_code=code, full_name=name, date_of_birth=date_of_birth, birth_year=birth_year,
+        person = PersonValues(
+            bhxh_code=code, full_name=name, name_folded=fold(name),
+            date_of_birth=date_of_birth, birth_year=birth_year,
             sex=sex, id_number=id_number,
             phone=cells.phone(get("phone") or ""),
             email=cells.email(get("email") or ""),
@@ -127,7 +168,7 @@ class PersonImporter:
                            % {"label": label, "code": code[:10]})
         return self.offices[code]
 
-    def _card(self, values: dict[str, str], code: str) -> HealthInsuranceCard:
+    def _card(self, values: dict[str, str], code: str) -> CardValues:
         get = values.get
         number = "".join((get("card_number") or "").split()).upper()
         group = (get("participant_group") or "").strip().upper()
@@ -158,7 +199,7 @@ class PersonImporter:
             raise RowError(_("Ngày hết giá trị của thẻ trước ngày bắt đầu."))
         issue_date = cells.date_value(get("card_issue_date") or "", label=_l("ngày cấp thẻ"),
                                       required=False) or valid_from
-        return HealthInsuranceCard(
+        return CardValues(
             card_number=number, participant_group=group, benefit_level=int(level_raw),
             facility_id=self.facilities[facility_code], valid_from=valid_from,
             valid_to=valid_to, issue_date=issue_date,
@@ -182,10 +223,6 @@ class PersonImporter:
     # --- one batch ---
     def write(self, rows: list[Row]) -> BatchResult:
         result = BatchResult()
-        for row in rows:  # a retried row must not carry an id from a rolled-back batch
-            row.item.person.pk = None
-            if row.item.card is not None:
-                row.item.card.pk = None
         ids = [row.item.person.id_number for row in rows if row.item.person.id_number]
         holders = _pairs("id_number", ids, "id_number", "bhxh_code")
         accepted: list[Row] = []
@@ -205,7 +242,7 @@ class PersonImporter:
         codes = [row.item.person.bhxh_code for row in accepted]
         existing = set(_pairs("bhxh_code", codes, "bhxh_code", "id"))
         InsuredPerson.objects.bulk_create(
-            [row.item.person for row in accepted],
+            [row.item.person.model() for row in accepted],
             update_conflicts=True, unique_fields=["bhxh_code"], update_fields=self.person_fields,
         )
         with_card = [row.item for row in accepted if row.item.card is not None]
@@ -216,7 +253,7 @@ class PersonImporter:
             for item in with_card:
                 item.card.person_id = person_ids[item.person.bhxh_code]
             HealthInsuranceCard.objects.bulk_create(
-                [item.card for item in with_card], update_conflicts=True,
+                [item.card.model() for item in with_card], update_conflicts=True,
                 unique_fields=["card_number"], update_fields=self.card_fields,
             )
         for row in accepted:

@@ -1,11 +1,11 @@
 """PostgreSQL fast path of the person import: COPY a batch into a temporary table, then one
 INSERT ... SELECT ... ON CONFLICT (bhxh_code) DO UPDATE ... RETURNING per table.
 
-bulk_create() spends most of its time compiling parameters in Python (about 3x slower on
-a million rows, see bench/registry_import.py); COPY streams the values instead. The rows
-written are the same model instances the ORM path would write (derived columns filled by
-fill_derived()), the constraints are the same database constraints, and a failure raises
-DatabaseError so that the caller's row-by-row fallback takes over.
+bulk_create() spends most of its time compiling and binding parameters in Python (the
+import ran at half the rate with it, see bench/registry_import.py); COPY streams the values
+instead. The rows carry the same values the ORM path would write (derived columns
+included), the same database constraints apply, and a failure raises DatabaseError so that
+the caller's row-by-row fallback (ORM, one savepoint per row) takes over.
 """
 from __future__ import annotations
 
@@ -46,13 +46,14 @@ def _copy_into_temp(cursor, model, table: str, fields: Sequence[str], rows) -> l
     return columns
 
 
-def upsert_persons(
-    persons: list[InsuredPerson], update_fields: Sequence[str]
-) -> dict[str, tuple[int, bool]]:
+def upsert_persons(persons: Sequence, update_fields: Sequence[str]) -> dict[str, tuple[int, bool]]:
     """Insert or update `persons` (by bhxh_code); return {bhxh_code: (id, created)}.
-    Must run inside a transaction (the temporary table lives until commit)."""
+    `persons` carry the column values as attributes (InsuredPerson instances, or the
+    importer's PersonValues with the derived columns already filled in). Must run inside
+    a transaction (the temporary table lives until commit)."""
     for person in persons:
-        person.fill_derived()
+        if isinstance(person, InsuredPerson):
+            person.fill_derived()
     quote = connection.ops.quote_name
     now = timezone.now()
     with connection.cursor() as cursor:
@@ -81,7 +82,7 @@ def upsert_persons(
         return {code: (pk, created) for pk, code, created in cursor.fetchall()}
 
 
-def upsert_cards(cards: list[HealthInsuranceCard], update_fields: Sequence[str]) -> None:
+def upsert_cards(cards: Sequence, update_fields: Sequence[str]) -> None:
     """Insert or update `cards` (by card_number); person_id must be set."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:

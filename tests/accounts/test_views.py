@@ -124,3 +124,22 @@ def test_user_who_must_change_password_is_sent_there_when_the_flow_exists(client
     except Exception:
         expected = reverse("home")
     assert response["Location"] == expected
+
+
+def test_login_applies_the_accounts_language_on_a_new_device(client):
+    user = UserFactory(language="en")
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": DEFAULT_PASSWORD}
+    )
+    assert response.cookies["vssid_language"].value == "en"
+    assert "What do you want to do?" in client.get(reverse("home")).content.decode()
+
+
+def test_language_chosen_before_login_becomes_the_accounts(client):
+    user = UserFactory(language="vi")
+    client.cookies["vssid_language"] = "en"
+    client.post(
+        reverse("accounts:login"), {"username": user.username, "password": DEFAULT_PASSWORD}
+    )
+    user.refresh_from_db()
+    assert user.language == "en"

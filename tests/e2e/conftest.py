@@ -13,8 +13,11 @@ Fixtures for journeys (every test in tests/e2e/ is marked `e2e` automatically):
                     test-artifacts/<test id>/ when the test fails (deleted when it passes).
 - ``browser``       the session's Chromium (for a second context, e.g. two users).
 
-The whole directory is skipped, saying why, when /usr/bin/chromium or Playwright is
-missing (`make setup` installs Chromium). Pages get Vietnamese as the browser language.
+The whole directory is skipped, saying why, when /usr/bin/chromium (or the browser named by
+E2E_CHROMIUM) or Playwright is missing (`make setup` installs Chromium). Browser language:
+vi-VN. Note: this conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for the whole test session
+(Playwright's sync API runs an event loop): child processes that run `check --deploy`
+must drop it from their environment.
 """
 import os
 import re
@@ -65,7 +68,7 @@ def _skip_reason() -> str | None:
 def pytest_collection_modifyitems(config, items):
     reason = _skip_reason()
     for item in items:
-        if E2E_DIR in Path(str(item.fspath)).resolve().parents:
+        if E2E_DIR in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.e2e)
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))

@@ -53,3 +53,11 @@ def test_openapi_schema_and_docs_are_served():
     assert b"/api/v1/auth/token/" in schema.content
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200
+
+
+def test_openapi_schema_is_valid_and_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    assert "/api/v1/auth/token/" in target.read_text(encoding="utf-8")

@@ -46,3 +46,31 @@ def test_home_links_to_every_flow_that_exists(client):
         except NoReverseMatch:
             continue
         assert f'href="{url}"' in html, name
+
+
+def test_logged_in_users_choice_is_kept_on_the_account(client):
+    from audit.models import AuditRecord
+    from tests.accounts.factories import UserFactory
+
+    user = UserFactory(language="vi")
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "en"
+    assert AuditRecord.objects.filter(action="accounts.language_set").count() == 1
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert AuditRecord.objects.filter(action="accounts.language_set").count() == 1
+
+
+def test_unknown_language_is_not_stored(client):
+    from tests.accounts.factories import UserFactory
+
+    user = UserFactory(language="vi")
+    client.force_login(user)
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "vi"
+
+
+def test_set_language_is_post_only(client):
+    assert client.get(reverse("set_language")).status_code == 405

@@ -266,3 +266,12 @@ def test_postgresql_batches_go_through_copy(monkeypatch):
     assert calls == [3]
     assert (report.created, report.updated) == (2, 1)
     assert InsuredPerson.objects.get(bhxh_code="0100000002").name_folded == "nguyen van an"
+
+
+def test_spreadsheet_exports_semicolons_utf16_and_phones_without_the_leading_zero():
+    rows = "0100000001;Nguyễn Văn An;17/05/1990;Nam;;912345678;;;01\n"
+    report = run(HEADER.replace(",", ";") + rows, encoding="utf-16")
+    assert (report.created, report.rejected) == (1, [])
+    assert InsuredPerson.objects.get().phone == "+84912345678"
+    tabbed = HEADER.replace(",", "\t") + "0100000002\tLê Thị Bình\t1990\tNữ\t\t\t\t\t01\n"
+    assert run(tabbed).created == 1

@@ -91,6 +91,10 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Failed log-ins (web and API token) tolerated per login name and per client address within
+# 15 minutes before log-ins are refused for a while (accounts/login_throttle.py).
+LOGIN_FAILURES_PER_NAME = env.int("LOGIN_FAILURES_PER_NAME", default=10)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=50)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",

@@ -1,0 +1,42 @@
+import pytest
+from django.test import Client
+
+from tests.foundation.test_pages_csp import PageChecker
+
+pytestmark = pytest.mark.django_db
+
+
+def _check(html: str) -> list[str]:
+    checker = PageChecker()
+    checker.feed(html)
+    return checker.problems
+
+
+def test_404_is_a_portal_page_in_vietnamese(client):
+    response = client.get("/khong-co-trang-nay/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in html
+    assert _check(html) == []
+
+
+def test_404_in_english(client):
+    client.cookies["vssid_language"] = "en"
+    assert "Page not found" in client.get("/nope/").content.decode()
+
+
+def test_csrf_failure_page_has_no_inline_style():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Phiên làm việc đã hết hạn" in html
+    assert _check(html) == []
+
+
+def test_500_page_renders_without_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Lỗi hệ thống" in html
+    assert _check(html) == []
