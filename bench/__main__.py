@@ -84,7 +84,8 @@ def _format(value) -> str:
     if isinstance(value, float):
         return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.1f}"
     if isinstance(value, list):
-        return json.dumps(value)[:60]
+        text = json.dumps(value)
+        return text if len(text) <= 24 else f"[{len(value)} items]"
     return str(value)
 
 

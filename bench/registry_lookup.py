@@ -13,6 +13,7 @@ Run: ``python -m bench registry_lookup``.
 from __future__ import annotations
 
 import random
+import re
 import statistics
 import tempfile
 import time
@@ -88,7 +89,7 @@ def _lookups(people: list, rng: random.Random) -> dict:
     return {"hit": _ms(hits), "miss": _ms(misses), "found_rate": round(found / len(people), 3)}
 
 
-def _admin(people: list, rng: random.Random) -> dict:
+def _admin(people: list, rng: random.Random, rows: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.urls import reverse
@@ -109,10 +110,11 @@ def _admin(people: list, rng: random.Random) -> dict:
         "search_cccd": lambda i: {"q": adults[i].id_number},
         "search_name_common_prefix": lambda i: {"q": rng.choice(["nguyen van", "tran thi"])},
         "search_full_name": lambda i: {"q": fold(people[i].full_name)},
+        "search_rare_or_absent_name": lambda i: {"q": rng.choice(["ly thi diep", "xyz abc"])},
         "list_unfiltered": lambda i: {},
         "filter_province": lambda i: {"province": str(hanoi)},
         "filter_province_and_name": lambda i: {"province": str(hanoi), "q": "le thi"},
-        "list_page_200": lambda i: {"p": "200"},
+        "list_deep_page": lambda i: {"p": str(max(1, min(200, rows // 100)))},
     }
     results = {}
     for name, params in scenarios.items():
@@ -142,12 +144,16 @@ def _plans(people: list) -> dict:
         province__code=person.province.code,
     )
     search = person_search(InsuredPerson.objects.all(), "nguyen thi a").order_by("bhxh_code")
+    rare = person_search(InsuredPerson.objects.all(), "ly thi diep").order_by("bhxh_code")
 
     def index_lines(queryset) -> str:
+        """The scans of the plan, e.g. "Index Scan using insured_lookup"."""
         plan = queryset[:50].explain()
-        return " | ".join(line.strip() for line in plan.splitlines() if "Index" in line)[:300]
+        scans = re.findall(r"((?:Bitmap )?(?:Index(?: Only)? |Seq )Scan (?:using|on) \S+)", plan)
+        return "; ".join(sorted(set(scans)))
 
-    return {"lookup": index_lines(lookup), "admin_name_search": index_lines(search)}
+    return {"lookup": index_lines(lookup), "admin_name_search_common": index_lines(search),
+            "admin_name_search_rare": index_lines(rare)}
 
 
 def run() -> dict:
@@ -166,7 +172,7 @@ def run() -> dict:
             "rows": rows,
             "load_s": round(loaded["import_s"], 1),
             "lookup": _lookups(people, rng),
-            "admin": _admin(people, rng),
+            "admin": _admin(people, rng, rows),
             "plans": _plans(people),
         }
 

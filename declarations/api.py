@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +16,7 @@ from declarations.services.registration import (
     photos_sanitize,
 )
 from declarations.status_links import status_url
-from registry.api import MultiPartParser, PlainCharField
+from registry.api import FormParser, MultiPartParser, PlainCharField
 
 _SEX_ALIASES = {
     "m": "M", "nam": "M", "male": "M", "1": "M",

@@ -24,7 +24,13 @@ from declarations.forms import (
     add_service_errors,
 )
 from declarations.models import Attachment
-from declarations.selectors import office_label, offices_receiving, provinces_with_receiving_offices
+from declarations.selectors import (
+    is_province_code,
+    office_by_code,
+    office_label,
+    offices_receiving,
+    provinces_with_receiving_offices,
+)
 from declarations.services.registration import (
     OFFICE_FIELDS,
     PHOTO_KINDS,
@@ -35,7 +41,6 @@ from declarations.services.registration import (
 )
 from declarations.status_links import status_path
 from declarations.views_draft import SENT_KEY, STEPS, Draft
-from registry.models import Office
 
 logger = logging.getLogger(__name__)
 
@@ -124,12 +129,21 @@ def _just_sent(request: HttpRequest, draft: Draft) -> bool:
 
 # --- step 1 --------------------------------------------------------------------------------
 
+# What the draft keeps of one typed value: well above every field's max_length (so a value
+# too long is still reported as too long), and low enough that a posted megabyte does not
+# end up in the session store.
+DRAFT_VALUE_MAX = 1000
+
+
+def draft_value(raw: object) -> str:
+    return (raw if isinstance(raw, str) else "").strip()[:DRAFT_VALUE_MAX]
+
+
 def personal_values(form: PersonalDataForm) -> dict:
     """What was typed, as strings (a date that does not parse is kept as typed)."""
     values = {}
     for name in form.fields:
-        raw = form.data.get(name, "")
-        values[name] = (raw or "").strip()
+        values[name] = draft_value(form.data.get(name, ""))
     if form.is_valid() and form.cleaned_data.get("date_of_birth"):
         values["date_of_birth"] = form.cleaned_data["date_of_birth"].isoformat()
     return values
@@ -232,16 +246,19 @@ def _office_choices(offices) -> list[tuple[str, str]]:
     return [(office.code, office_label(office)) for office in offices]
 
 
+def _province_param(value: str) -> str:
+    """A province filter as typed in a query or a form: a province code, or "" (all)."""
+    return value if is_province_code(value) else ""
+
+
 def _selected_province(request: HttpRequest, draft: Draft) -> str:
     if "province" in request.GET:
-        return request.GET.get("province", "")[:2]
+        return _province_param(request.GET.get("province", ""))
     if draft.office.get("province"):
-        return draft.office["province"]
-    code = draft.office.get("office")
-    if code:
-        office = Office.objects.filter(code=code).select_related("province").first()
-        if office and office.province:
-            return office.province.code
+        return _province_param(draft.office["province"])
+    office = office_by_code(draft.office.get("office", ""))
+    if office and office.province:
+        return office.province.code
     return ""
 
 
@@ -251,10 +268,10 @@ def _office(request: HttpRequest, draft: Draft) -> HttpResponse:
     if request.method == "POST":
         all_choices = _office_choices(offices_receiving())
         form = OfficeForm(request.POST, office_choices=all_choices)
-        province = request.POST.get("province", province)[:2]
+        province = _province_param(request.POST.get("province", province))
         draft.office = {
-            "office": request.POST.get("office", "").strip(),
-            "email": request.POST.get("email", "").strip(),
+            "office": draft_value(request.POST.get("office", "")),
+            "email": draft_value(request.POST.get("email", "")),
             "send_email": bool(request.POST.get("send_email")),
             "province": province,
         }
@@ -375,7 +392,7 @@ def _review(request: HttpRequest, draft: Draft) -> HttpResponse:
         draft.step = "review"
         draft.save(request.session)
     data = draft.registration_data()
-    office = Office.objects.filter(code=data.office).select_related("parent").first()
+    office = office_by_code(data.office)
     return _render(
         request,
         "review",

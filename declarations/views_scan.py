@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.scanning import ScanError, scan_image
 from declarations.forms import PersonalDataForm
@@ -24,10 +24,13 @@ SCAN_FIELDS = {
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def register_scan(request: HttpRequest) -> HttpResponse:
     """Without JavaScript: the step-1 form posted with a QR photo. Keeps what was typed,
-    reads the QR and fills the fields it carries."""
+    reads the QR and fills the fields it carries. A GET (a reload, a bookmark) goes back to
+    step 1."""
+    if request.method == "GET":
+        return redirect(step_url("personal"))
     draft = Draft.load(request.session)
     draft.personal = personal_values(PersonalDataForm(request.POST))
     kind = request.POST.get("scan", "")

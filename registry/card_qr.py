@@ -34,6 +34,10 @@ from registry.models import HealthInsuranceCard
 EMPTY = "-"
 END = "$"
 _HMAC_SALT = "registry.card_qr.check"
+# Bytes a version-40 QR holds at error level M. A 300-character address of 3-byte letters
+# is 1,800 hex digits: with a long name the payload would not fit, so the address (which
+# new cards leave out anyway) is then left out.
+QR_MAX_BYTES = 2331
 
 
 class CardQrError(ValueError):
@@ -102,8 +106,15 @@ def is_new_card_number(card_number: str) -> bool:
 def card_qr_payload(card: HealthInsuranceCard) -> str:
     """The text to put in the QR of `card` (its person, facility and issuing office are
     read, so select_related them)."""
-    person = card.person
     new_card = is_new_card_number(card.card_number)
+    payload = _payload(card, address=EMPTY if new_card else _hex(card.person.address))
+    if len(payload) > QR_MAX_BYTES:
+        payload = _payload(card, address=EMPTY)
+    return payload
+
+
+def _payload(card: HealthInsuranceCard, *, address: str) -> str:
+    person = card.person
     if person.date_of_birth:
         birth = _date(person.date_of_birth)
     else:
@@ -113,7 +124,7 @@ def card_qr_payload(card: HealthInsuranceCard) -> str:
         _hex(person.full_name),
         birth,
         "1" if person.sex == "M" else "2",
-        EMPTY if new_card else _hex(person.address),
+        address,
         card.facility.printed_code,
         _date(card.valid_from),
         _date(card.valid_to),
@@ -124,7 +135,7 @@ def card_qr_payload(card: HealthInsuranceCard) -> str:
         _date(card.five_years_from),
     ]
     fields.append(_check(fields))
-    if new_card:
+    if is_new_card_number(card.card_number):
         office_name = card.issuing_office.name if card.issuing_office_id else ""
         fields += [str(card.benefit_level), _hex(office_name)]
     fields.append(END)

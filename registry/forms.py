@@ -96,6 +96,16 @@ class ProvinceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Province) -> str:
         return obj.name
 
+    def to_python(self, value):
+        # Django's own NUL check here speaks English: a province with a control character
+        # is simply not one of the choices.
+        if isinstance(value, str) and _CONTROL_CHARACTERS.search(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice",
+                params={"value": value},
+            )
+        return super().to_python(value)
+
 
 class AccessibleFormMixin:
     """Points each invalid widget at its error message (aria-describedby, aria-invalid),
@@ -142,11 +152,22 @@ class HumanCheck:
         """A new question: (token for the hidden field, question text)."""
         a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
         token = secrets.token_urlsafe(12)
-        live = dict(self.request.session.get(self.SESSION_KEY, {}))
+        live = self._live()
         live[token] = [a, b, time.time()]
         newest = sorted(live.items(), key=lambda item: item[1][2])[-self.MAX_LIVE:]
         self.request.session[self.SESSION_KEY] = dict(newest)
         return token, self.question(a, b)
+
+    def _live(self) -> dict:
+        """The questions of this session; anything malformed in the session is dropped."""
+        stored = self.request.session.get(self.SESSION_KEY)
+        if not isinstance(stored, dict):
+            return {}
+        return {
+            token: entry for token, entry in stored.items()
+            if isinstance(entry, list) and len(entry) == 3
+            and all(isinstance(part, int | float) for part in entry)
+        }
 
     @staticmethod
     def question(a: int, b: int) -> str:
@@ -156,7 +177,7 @@ class HumanCheck:
 
     def verify(self, token: str, answer: str) -> bool:
         """True when `answer` answers the question `token`; the question is used up."""
-        live = dict(self.request.session.get(self.SESSION_KEY, {}))
+        live = self._live()
         entry = live.pop(token or "", None)
         self.request.session[self.SESSION_KEY] = live
         if entry is None:

@@ -55,6 +55,19 @@ def pytest_sessionstart(session):
     trans_real._default = None
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--reverse-order",
+        action="store_true",
+        help="run the tests in reverse order (CI: catches tests that depend on an earlier one)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--reverse-order"):
+        items.reverse()
+
+
 def pytest_report_header(config):
     db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     return f"database: {db}; redis: {'yes' if settings.REDIS_URL else 'no'}"

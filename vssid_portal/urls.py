@@ -20,3 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("vssid_portal.api.urls")),
 ]
+
+handler404 = "vssid_portal.views.page_not_found"
+handler500 = "vssid_portal.views.server_error"

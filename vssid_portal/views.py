@@ -1,8 +1,9 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views import i18n
+from django.views import defaults, i18n
 from django.views.decorators.http import require_POST
 
 from accounts.services import user_language_set
@@ -48,3 +49,22 @@ def set_language(request: HttpRequest) -> HttpResponse:
         user_language_set(user=request.user, language=request.POST.get("language", ""),
                           request=request)
     return response
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: the portal's page, or DRF's error shape under /api/."""
+    if _is_api(request):
+        # DRF's own message, so the translation is the one DRF clients already see.
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: the portal's page, or DRF's error shape under /api/."""
+    if _is_api(request):
+        return JsonResponse({"detail": gettext("A server error occurred.")}, status=500)
+    return defaults.server_error(request)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.phones import mask_phone, normalize_vn_mobile
 from declarations.models import Declaration
+from declarations.selectors import office_by_code
 from declarations.validators import validate_bhxh_code, validate_id_number
 from registry.models import InsuredPerson, Office, Sex
 from registry.text import fold, normalize_name
@@ -234,7 +235,9 @@ def _validate_office(
 ) -> tuple[dict, Office | None]:
     clean: dict = {"send_email": bool(data.send_email)}
     email = (data.email or "").strip()
-    if email:
+    if len(email) > 254:
+        errors.add("email", _("Địa chỉ thư điện tử dài quá 254 ký tự."), "max_length")
+    elif email:
         try:
             validate_email(email)
         except ValidationError:
@@ -262,7 +265,7 @@ def _validate_office(
     if not code:
         errors.add("office", _("Vui lòng chọn cơ quan BHXH tiếp nhận tờ khai."), "required")
     else:
-        office = Office.objects.filter(code=code).select_related("parent").first()
+        office = office_by_code(code)
         if office is None:
             errors.add("office", _("Không tìm thấy cơ quan BHXH đã chọn."), "office_unknown")
         elif not (office.is_active and office.receives_declarations):

@@ -39,8 +39,7 @@ def date_value(value: str, *, label: str, allow_year: bool = False,
     if allow_year and _YEAR.match(raw):
         year = int(raw)
         if year < MIN_YEAR:
-            raise RowError(_("%(label)s “%(value)s” không hợp lệ.") % {"label": label,
-                                                                       "value": raw})
+            raise RowError(_("%s không hợp lệ.") % label)
         return year
     match = _ISO.match(raw)
     if match:
@@ -49,18 +48,17 @@ def date_value(value: str, *, label: str, allow_year: bool = False,
         match = _DMY.match(raw)
         if not match:
             raise RowError(
-                _("%(label)s “%(value)s” không đúng dạng YYYY-MM-DD, dd/mm/yyyy hoặc YYYY.")
-                % {"label": label, "value": raw[:20]}
+                _("%s không đúng dạng YYYY-MM-DD, dd/mm/yyyy hoặc YYYY.") % label
             )
         day, month, year = (int(part) for part in match.groups())
     try:
         result = datetime.date(year, month, day)
     except ValueError:
         raise RowError(
-            _("%(label)s “%(value)s” không phải là ngày có thật.") % {"label": label, "value": raw}
+            _("%s không phải là ngày có thật.") % label
         ) from None
     if year < MIN_YEAR:
-        raise RowError(_("%(label)s “%(value)s” không hợp lệ.") % {"label": label, "value": raw})
+        raise RowError(_("%s không hợp lệ.") % label)
     return result
 
 
@@ -68,10 +66,10 @@ def birth(value: str, *, today: datetime.date) -> tuple[datetime.date | None, in
     parsed = date_value(value, label=_l("ngày sinh"), allow_year=True)
     if isinstance(parsed, int):
         if parsed > today.year:
-            raise RowError(_("Năm sinh %d ở tương lai.") % parsed)
+            raise RowError(_("Năm sinh ở tương lai."))
         return None, parsed
     if parsed > today:
-        raise RowError(_("Ngày sinh %s ở tương lai.") % value.strip())
+        raise RowError(_("Ngày sinh ở tương lai."))
     return parsed, parsed.year
 
 
@@ -135,8 +133,7 @@ def phone(value: str) -> str:
     else:
         national = ""
     if not (national.isdigit() and len(national) == 9 and _mobile_prefix_ok(national[:4], 9)):
-        raise RowError(_("Số điện thoại “%s” không phải số di động Việt Nam hợp lệ.")
-                       % value.strip()[:20])
+        raise RowError(_("Số điện thoại không phải số di động Việt Nam hợp lệ."))
     return "+84" + national
 
 
@@ -149,6 +146,6 @@ def email(value: str) -> str:
     try:
         _email_validator(address)
     except ValidationError:
-        raise RowError(_("Địa chỉ thư điện tử “%s” không hợp lệ.") % address[:60]) from None
+        raise RowError(_("Địa chỉ thư điện tử không hợp lệ.")) from None
     local, _at, domain = address.rpartition("@")
     return f"{local}@{domain.lower()}"

@@ -138,7 +138,7 @@ class PersonImporter:
         get = values.get
         code = (get("bhxh_code") or "").strip()
         if not _CODE.match(code):
-            raise RowError(_("Mã số BHXH “%s” phải gồm đúng 10 chữ số.") % code[:20])
+            raise RowError(_("Mã số BHXH phải gồm đúng 10 chữ số."))
         name = cells.full_name(get("full_name", ""), text=base.text)
         date_of_birth, birth_year = cells.birth(get("date_of_birth", ""), today=self.today)
         sex = cells.sex(get("sex", ""))

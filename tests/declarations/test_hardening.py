@@ -44,6 +44,20 @@ def vietnamese(text: str) -> bool:
     return bool(_VI.search(text))
 
 
+def _messages(value) -> list[str]:
+    if isinstance(value, dict):
+        return [m for item in value.values() for m in _messages(item)]
+    if isinstance(value, list):
+        return [m for item in value for m in _messages(item)]
+    return [str(value)]
+
+
+def all_vietnamese(response) -> bool:
+    """Every message of an API error answer is in Vietnamese."""
+    messages = _messages(response.json())
+    return bool(messages) and all(vietnamese(message) for message in messages)
+
+
 def step(name: str) -> str:
     return reverse("declarations:register_step", kwargs={"step": name})
 
@@ -51,7 +65,8 @@ def step(name: str) -> str:
 def summary_of(response) -> str:
     page = response.content.decode()
     assert 'data-testid="error-summary"' in page, page[-3000:]
-    return page.split('data-testid="error-summary"', 1)[1].split("</div>", 1)[0]
+    # The messages only (the heading "Có lỗi cần sửa" would make any summary look Vietnamese).
+    return page.split('data-testid="error-summary"', 1)[1].split("</div>", 1)[0].split("<ul>", 1)[1]
 
 
 def personal_post(person, **overrides) -> dict:
@@ -324,8 +339,11 @@ def test_submit_without_commitment_is_a_vietnamese_error(client):
     assert not Declaration.objects.exists()
 
 
-def test_get_on_scan_endpoint_is_405(client):
-    assert client.get(reverse("declarations:register_scan")).status_code == 405
+def test_get_on_scan_endpoint_goes_back_to_step_one(client):
+    response = client.get(reverse("declarations:register_scan"))
+    assert response.status_code == 302
+    assert response["Location"] == step("personal")
+    assert client.put(reverse("declarations:register_scan")).status_code == 405
 
 
 @pytest.mark.parametrize("kind", ["cccd", "bhyt", "nope", ""])
@@ -368,10 +386,13 @@ def test_sent_and_status_pages_reveal_no_personal_data(client):
 
 @pytest.mark.parametrize(
     "token",
-    ["x", "a" * 5000, "%00", "abc:def:ghi", "..", "-", "%ff%fe",
-     signing.TimestampSigner(salt="other").sign("00000000-0000-0000-0000-000000000000")],
+    ["x", "a" * 5000, "%00", "abc:def:ghi", "..", "-", "%ff%fe", "other-salt"],
 )
 def test_forged_status_tokens_are_a_vietnamese_404(client, token):
+    if token == "other-salt":  # signed with the right key but for another purpose
+        token = signing.TimestampSigner(salt="other").sign(
+            "00000000-0000-0000-0000-000000000000"
+        )
     response = client.get(f"/declarations/status/{token}/")
     assert response.status_code == 404
     assert "Liên kết không hợp lệ" in response.content.decode()
@@ -448,7 +469,7 @@ def test_api_bad_field_is_400_in_vietnamese(field, value):
     response = APIClient().post(API, api_payload(person, office, **{field: value}),
                                 format="multipart")
     assert response.status_code == 400, response.content[:500]
-    assert vietnamese(messages_of(response)), response.json()
+    assert all_vietnamese(response), response.json()
     assert not Declaration.objects.exists()
 
 
@@ -456,7 +477,7 @@ def test_api_bad_field_is_400_in_vietnamese(field, value):
 def test_api_json_bodies_are_refused_in_vietnamese(body):
     response = APIClient().generic("POST", API, body, content_type="application/json")
     assert response.status_code in (400, 415)
-    assert vietnamese(messages_of(response)), response.json()
+    assert all_vietnamese(response), response.json()
 
 
 def test_api_multipart_with_invalid_utf8_is_not_a_500():
@@ -467,20 +488,20 @@ def test_api_multipart_with_invalid_utf8_is_not_a_500():
     response = APIClient().generic("POST", API, body,
                                    content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 400
-    assert vietnamese(messages_of(response))
+    assert all_vietnamese(response)
 
 
 def test_api_broken_multipart_is_400_in_vietnamese():
     response = APIClient().generic("POST", API, b"--x\r\ngarbage",
                                    content_type="multipart/form-data; boundary=x")
     assert response.status_code == 400
-    assert vietnamese(messages_of(response)), response.json()
+    assert all_vietnamese(response), response.json()
 
 
 def test_api_multipart_without_boundary_is_400_in_vietnamese():
     response = APIClient().generic("POST", API, b"abc", content_type="multipart/form-data")
     assert response.status_code == 400
-    assert vietnamese(messages_of(response)), response.json()
+    assert all_vietnamese(response), response.json()
 
 
 def test_api_repeated_fields_and_unknown_params():
@@ -495,7 +516,7 @@ def test_api_repeated_fields_and_unknown_params():
 def test_api_other_methods_are_405_in_vietnamese(method):
     response = getattr(APIClient(), method)(API)
     assert response.status_code == 405
-    assert vietnamese(messages_of(response))
+    assert all_vietnamese(response)
 
 
 @pytest.mark.parametrize(
@@ -561,3 +582,111 @@ def test_sent_page_without_a_submission_goes_back_to_the_form(client):
     session[SENT_KEY] = "garbage"
     session.save()
     assert client.get(reverse("declarations:register_sent")).status_code in (200, 302)
+
+
+def test_a_huge_posted_value_is_refused_and_not_kept_whole_in_the_session(client):
+    person, office = person_and_office()
+    huge = "Nguyễn " * 200_000  # 1.6 MB
+    response = client.post(step("personal"), personal_post(person, full_name=huge))
+    assert response.status_code == 200
+    assert vietnamese(summary_of(response))
+    kept = client.session[SESSION_KEY]["personal"]["full_name"]
+    assert 100 < len(kept) <= 1000
+
+
+@pytest.mark.parametrize("cookie", ["xx", "", "\x00", "en-US", "a" * 500])
+def test_odd_language_cookie_or_header_on_pages_falls_back_to_vietnamese(client, cookie):
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = cookie
+    response = client.post(step("personal"), {"action": "next"},
+                           HTTP_ACCEPT_LANGUAGE="*;q=abc, zz")
+    assert response.status_code == 200
+    assert "Vui lòng nhập mã số BHXH." in response.content.decode()
+
+
+def test_api_text_field_sent_as_a_file_is_400_in_vietnamese():
+    person, office = person_and_office()
+    data = api_payload(person, office)
+    data["bhxh_code"] = SimpleUploadedFile("code.txt", b"0100000000", content_type="text/plain")
+    response = APIClient().post(API, data, format="multipart")
+    assert response.status_code == 400
+    assert "bhxh_code" in response.json()
+    assert all_vietnamese(response)
+
+
+def test_service_refuses_an_overlong_email_and_odd_office_codes():
+    from django.core.exceptions import ValidationError
+
+    from declarations.services.registration import self_registration_validate
+    from tests.declarations.registration_helpers import registration_data
+
+    person, office = person_and_office()
+    long_email = "a" * 250 + "@example.vn"
+    for overrides, field in (({"email": long_email}, "email"), ({"office": "\x00"}, "office"),
+                             ({"office": "0" * 50}, "office"), ({"office": "001; --"}, "office")):
+        with pytest.raises(ValidationError) as exc:
+            self_registration_validate(data=registration_data(person, office, **overrides))
+        assert field in exc.value.error_dict
+        assert vietnamese(" ".join(exc.value.message_dict[field]))
+
+
+@pytest.mark.parametrize("query", ["q=%00", "status=%00", "status=x%00&q=DK", "kind=%00&p=-5"])
+def test_admin_changelist_with_nul_in_the_query_is_not_a_500(admin_client, query):
+    response = admin_client.get(f"/admin/declarations/declaration/?{query}", follow=True)
+    assert response.status_code == 200
+    assert "\x00" not in response.redirect_chain[-1][0] if response.redirect_chain else True
+
+
+def _multipart(parts: list[tuple[str, bytes, bytes | None]], boundary: str = "BoUnDaRy"):
+    """(name, value, raw filename or None) -> (body, content type)."""
+    body = b""
+    for name, value, filename in parts:
+        disposition = f'form-data; name="{name}"'.encode()
+        if filename is not None:
+            disposition += b'; filename="' + filename + b'"'
+        headers = b"Content-Disposition: " + disposition + b"\r\n"
+        if filename is not None:
+            headers += b"Content-Type: image/jpeg\r\n"
+        body += f"--{boundary}\r\n".encode() + headers + b"\r\n" + value + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def test_photos_with_invalid_utf8_file_names_are_asked_again(client):
+    # Django's multipart parser drops a file part whose file name is not UTF-8 (browsers
+    # always send UTF-8): the citizen is asked for the photo, in Vietnamese, no 500.
+    person, office = person_and_office()
+    client.post(step("personal"), personal_post(person))
+    body, content_type = _multipart(
+        [(kind, jpeg_bytes(), b"\xff\xfe\xc3(" + kind.encode() + b".jpg")
+         for kind in ("portrait", "id_front", "id_back")] + [("action", b"next", None)]
+    )
+    response = client.generic("POST", step("photos"), body, content_type=content_type)
+    assert response.status_code == 200
+    assert "Vui lòng cung cấp ảnh chân dung." in summary_of(response)
+
+
+def test_api_with_invalid_utf8_file_names_is_a_400_asking_for_the_photos():
+    person, office = person_and_office()
+    fields = {k: v for k, v in api_payload(person, office).items() if isinstance(v, str)}
+    parts = [(k, v.encode(), None) for k, v in fields.items()]
+    parts += [(kind, jpeg_bytes(), b"\xff" + kind.encode() + b"\x00.jpg")
+              for kind in ("portrait", "id_front", "id_back")]
+    body, content_type = _multipart(parts)
+    response = APIClient().generic("POST", API, body, content_type=content_type)
+    assert response.status_code == 400
+    assert "Vui lòng cung cấp ảnh chân dung." in response.json()["portrait"]
+    assert not Declaration.objects.exists()
+
+
+def test_api_with_too_many_fields_is_400_in_vietnamese():
+    data = {f"f{i}": "x" for i in range(1200)}
+    response = APIClient().post(API, data, format="multipart")
+    assert response.status_code == 400
+    assert all_vietnamese(response), response.content[:300]
+    response = APIClient().post("/api/v1/lookup/bhxh-code/", data, format="json")
+    assert response.status_code in (200, 400)
+    response = APIClient().generic("POST", "/api/v1/lookup/bhxh-code/",
+                                   "&".join(f"f{i}=x" for i in range(1200)),
+                                   content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert all_vietnamese(response), response.content[:300]

@@ -215,7 +215,6 @@ def test_rejection_is_a_validation_error():
     assert issubclass(PhotoRejected, ValidationError)
 
 
-
 def test_mpo_keeps_only_the_first_picture():
     """Phones save JPEGs with extra frames (MPO); only the photo itself is kept."""
     first, hidden = Image.new("RGB", (400, 300), "red"), Image.new("RGB", (400, 300), "blue")

@@ -43,7 +43,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 800}}
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(
+    os.environ.get("E2E_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts")
+)
 E2E_DIR = Path(__file__).resolve().parent
 
 # The live server wraps Django in a handler serving MEDIA_URL from MEDIA_ROOT. The portal
@@ -148,7 +150,7 @@ def _open(browser, base_url: str, viewport: str, shots: dict):
         is_mobile=viewport == "phone",
         has_touch=viewport == "phone",
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(15_000)  # generous: CI machines are busy
     page = context.new_page()
     shots["pages"].append(page)
     return context, page

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.test import Client
 
@@ -40,3 +42,26 @@ def test_500_page_renders_without_context():
     html = render_to_string("500.html")
     assert "Lỗi hệ thống" in html
     assert _check(html) == []
+
+
+@pytest.mark.parametrize(("language", "message"), [("vi", "Không tìm thấy."), ("en", "Not found.")])
+def test_unknown_api_path_is_a_drf_shaped_404(client, language, message):
+    response = client.get("/api/v1/khong-co/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 404
+    assert response.json() == {"detail": message}
+
+
+def test_api_500_is_drf_shaped(rf):
+    from vssid_portal.views import server_error
+
+    response = server_error(rf.get("/api/v1/x/", HTTP_ACCEPT_LANGUAGE="vi"))
+    assert response.status_code == 500
+    assert set(json.loads(response.content)) == {"detail"}
+
+
+def test_page_500_is_the_portal_page(rf):
+    from vssid_portal.views import server_error
+
+    response = server_error(rf.get("/x/"))
+    assert response.status_code == 500
+    assert "Lỗi hệ thống" in response.content.decode()

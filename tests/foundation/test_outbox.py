@@ -122,3 +122,22 @@ def test_missing_directories_are_fine(client, settings, tmp_path):
     settings.SMS_FILE_PATH = str(tmp_path / "nope" / "sms.jsonl")
     settings.EMAIL_FILE_PATH = str(tmp_path / "nope" / "email")
     assert client.get(URL).status_code == 200
+
+
+def test_messages_sent_through_the_pipeline_show_up(
+    client, outbox_dirs, settings, django_capture_on_commit_callbacks
+):
+    """The real path: notifications.services -> task (in-process) -> file backends."""
+    services = pytest.importorskip("notifications.services")
+    settings.SMS_BACKEND = "notifications.sms.backends.file.FileSMSBackend"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sms_enqueue(to="+84912000009", body="Ma OTP: 123456")
+        services.email_enqueue(
+            to="c@example.com", subject="Xác nhận tờ khai", body="Tờ khai đã được gửi."
+        )
+    html = client.get(URL).content.decode()
+    assert "+84912000009" in html
+    assert "Ma OTP: 123456" in html
+    assert "Xác nhận tờ khai" in html
+    assert "Tờ khai đã được gửi." in html

@@ -36,6 +36,25 @@ def vietnamese(text: str) -> bool:
     return bool(_VI.search(text))
 
 
+def _messages(value) -> list[str]:
+    if isinstance(value, dict):
+        return [m for item in value.values() for m in _messages(item)]
+    if isinstance(value, list):
+        return [m for item in value for m in _messages(item)]
+    return [str(value)]
+
+
+def all_vietnamese(response) -> bool:
+    """Every message of an API error answer is in Vietnamese."""
+    messages = _messages(response.json())
+    return bool(messages) and all(vietnamese(message) for message in messages)
+
+
+def summary_items(page: str) -> str:
+    """The messages of the error summary (without its heading, which is always Vietnamese)."""
+    return page.split('data-testid="error-summary"', 1)[1].split("</div>", 1)[0].split("<ul>", 1)[1]
+
+
 def api_messages(response) -> str:
     return json.dumps(response.json(), ensure_ascii=False)
 
@@ -97,7 +116,7 @@ def test_lookup_api_bad_field_is_400_in_vietnamese(api, anh, field, value):
     response = api.post(LOOKUP_API, {**GOOD, field: value}, format="json")
     assert response.status_code == 400
     assert field in response.json()
-    assert vietnamese(api_messages(response)), response.json()
+    assert all_vietnamese(response), response.json()
 
 
 @pytest.mark.parametrize("value", [123, 19.5, True, None, ["Nguyễn"], {"a": 1}])
@@ -105,7 +124,7 @@ def test_lookup_api_wrong_json_types_are_400_in_vietnamese(api, anh, value):
     for field in GOOD:
         response = api.post(LOOKUP_API, {**GOOD, field: value}, format="json")
         assert response.status_code == 400, (field, value)
-        assert vietnamese(api_messages(response)), response.json()
+        assert all_vietnamese(response), response.json()
 
 
 @pytest.mark.parametrize("body", ["[]", "[1, 2]", '"Nguyễn"', "42", "null", "{", "\xff\xfe"])
@@ -113,21 +132,21 @@ def test_lookup_api_body_that_is_not_an_object_is_400_in_vietnamese(api, anh, bo
     response = api.generic("POST", LOOKUP_API, body.encode("utf-8", "surrogateescape"),
                            content_type="application/json")
     assert response.status_code == 400
-    assert vietnamese(api_messages(response)), response.json()
+    assert all_vietnamese(response), response.json()
 
 
 def test_lookup_api_invalid_utf8_json_is_400(api, anh):
     response = api.generic("POST", LOOKUP_API, b'{"full_name": "\xff\xfe"}',
                            content_type="application/json")
     assert response.status_code == 400
-    assert vietnamese(api_messages(response)), response.json()
+    assert all_vietnamese(response), response.json()
 
 
 def test_lookup_api_missing_everything_names_each_field(api, anh):
     response = api.post(LOOKUP_API, {}, format="json")
     assert response.status_code == 400
     assert set(response.json()) == {"full_name", "date_of_birth", "province"}
-    assert vietnamese(api_messages(response))
+    assert all_vietnamese(response)
 
 
 def test_lookup_api_repeated_and_unknown_fields(api, anh):
@@ -158,7 +177,7 @@ def test_lookup_api_multipart_with_invalid_utf8_is_not_a_500(api, anh):
 def test_lookup_api_other_methods_are_405_in_vietnamese(api, method):
     response = getattr(api, method)(LOOKUP_API)
     assert response.status_code == 405
-    assert vietnamese(api_messages(response)), response.json()
+    assert all_vietnamese(response), response.json()
 
 
 @pytest.mark.parametrize(
@@ -195,13 +214,13 @@ def test_lookup_api_answer_is_masked(api, anh):
 def test_directory_api_bad_query_is_4xx_in_vietnamese(api, directory, url, query):
     response = api.get(url, query)
     assert response.status_code in (400, 404), response.content[:300]
-    assert vietnamese(api_messages(response)), response.json()
+    assert all_vietnamese(response), response.json()
 
 
 def test_facility_api_bad_boolean_is_400_in_vietnamese(api, directory):
     response = api.get(FACILITIES_API, {"accepts_registration": "maybe"})
     assert response.status_code == 400
-    assert vietnamese(api_messages(response))
+    assert all_vietnamese(response)
 
 
 @pytest.mark.parametrize("url", [OFFICES_API, FACILITIES_API])
@@ -217,7 +236,7 @@ def test_directory_api_unknown_params_and_control_chars_are_ignored_or_refused(
 def test_directory_api_post_is_405(api, url):
     response = api.post(url, {}, format="json")
     assert response.status_code == 405
-    assert vietnamese(api_messages(response))
+    assert all_vietnamese(response)
 
 
 # --- The logged-in citizen's API --------------------------------------------------------------
@@ -226,7 +245,7 @@ def test_directory_api_post_is_405(api, url):
 def test_me_api_anonymous_is_refused_in_vietnamese(api, url):
     response = api.get(url)
     assert response.status_code in (401, 403)
-    assert vietnamese(api_messages(response))
+    assert all_vietnamese(response)
 
 
 @pytest.mark.parametrize("url", ["/api/v1/me/card/", "/api/v1/me/participation/"])
@@ -235,7 +254,7 @@ def test_me_api_without_person_is_404_in_vietnamese(api, url):
     api.force_authenticate(user)
     response = api.get(url)
     assert response.status_code == 404
-    assert vietnamese(api_messages(response))
+    assert all_vietnamese(response)
 
 
 @pytest.mark.parametrize("url", ["/api/v1/me/card/", "/api/v1/me/participation/"])
@@ -306,7 +325,7 @@ def test_lookup_page_bad_input_shows_a_vietnamese_error(client, anh, field, valu
     assert response.status_code == 200
     page = response.content.decode()
     assert 'data-testid="error-summary"' in page
-    summary = page.split('data-testid="error-summary"', 1)[1].split("</div>", 1)[0]
+    summary = summary_items(page)
     assert vietnamese(summary), summary
     assert 'data-testid="lookup-results"' not in page
 
@@ -381,7 +400,7 @@ def test_directory_pages_survive_bad_queries(client, directory, url, query):
     assert response.status_code == 200
     page = response.content.decode()
     if "error-summary" in page:
-        summary = page.split('data-testid="error-summary"', 1)[1].split("</div>", 1)[0]
+        summary = summary_items(page)
         assert vietnamese(summary), summary
 
 
@@ -424,3 +443,48 @@ def test_card_page_without_a_facility_or_office_does_not_crash(client, anh):
 
 def test_directory_page_size_is_bounded():
     assert views.DIRECTORY_PAGE_SIZE <= 50
+
+
+def test_card_with_longest_name_and_address_still_has_a_readable_qr(client):
+    from registry.card_qr import QR_MAX_BYTES, card_qr_payload, parse_card_qr
+
+    ProvinceFactory()
+    person = InsuredPersonFactory(
+        bhxh_code="0105555555", full_name="Nguyễn " + "ệ" * 93,
+        address="ệ" * 300,
+    )
+    card = HealthInsuranceCardFactory(person=person, card_number="DN401" + person.bhxh_code)
+    payload = card_qr_payload(card)
+    assert len(payload.encode()) <= QR_MAX_BYTES
+    assert parse_card_qr(payload).full_name == person.full_name
+    user = User.objects.create_user(username=person.bhxh_code, password="x-1234567",
+                                    insured_person=person)
+    client.force_login(user)
+    response = client.get("/tra-cuu/the-bhyt/")
+    assert response.status_code == 200
+    assert 'data-testid="card-qr"' in response.content.decode()
+
+
+def test_new_messages_are_translated_for_english_clients(api, anh):
+    response = api.post(LOOKUP_API, {**GOOD, "full_name": "A\x00"}, format="json",
+                        HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["full_name"] == [
+        "The text contains invalid (control) characters. Please type it again using letters, "
+        "digits and punctuation."
+    ]
+    response = api.generic("POST", LOOKUP_API, b"{", content_type="application/json",
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.json()["detail"] == "Invalid JSON body (syntax error or not UTF-8)."
+
+
+@pytest.mark.parametrize("stored", ["x", 5, ["a"], {"t": "x"}, {"t": [1, 2]}, {"t": [1, "b", 3]}])
+def test_lookup_page_with_a_corrupted_human_check_in_the_session(client, anh, stored):
+    session = client.session
+    session["registry_human_checks"] = stored
+    session.save()
+    response = client.post(LOOKUP_PAGE, {**{k: v for k, v in GOOD.items()},
+                                         "date_of_birth": "1990", "check_token": "t",
+                                         "check_answer": "3"})
+    assert response.status_code == 200
+    assert "Câu trả lời chưa đúng" in response.content.decode()
+    assert client.get(LOOKUP_PAGE).status_code == 200

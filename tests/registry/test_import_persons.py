@@ -105,6 +105,8 @@ def test_bad_lines_are_rejected_with_their_line_number_and_the_rest_imported():
     assert "dòng 2" in got[17] and "dòng 2" in got[18]
     assert "YYYY-MM-DD" in got[21]
     assert all(reason[0].isupper() for reason in got.values())
+    # Reasons name the problem, not the personal data that caused it.
+    assert "0123" not in got[7] and "not-mail" not in got[8] and "1990" not in got[4]
     assert InsuredPerson.objects.count() == 2
 
 
