@@ -11,7 +11,7 @@ DEBIAN_PACKAGES := libzbar0 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 	gettext chromium poppler-utils fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup system-deps venv messages makemessages run test test-e2e worker beat \
+.PHONY: help setup system-deps venv messages makemessages run test test-e2e worker worker-messages worker-pdf beat \
 	bench lint check-migrations clean
 
 help:
@@ -67,6 +67,13 @@ test-e2e: setup
 
 worker: setup
 	$(VENV)/bin/celery -A vssid_portal worker -Q default,messages,pdf --loglevel=INFO
+
+# In production, one worker per queue so that a slow PDF never delays an SMS or e-mail.
+worker-messages: setup
+	$(VENV)/bin/celery -A vssid_portal worker -Q messages,default --loglevel=INFO
+
+worker-pdf: setup
+	$(VENV)/bin/celery -A vssid_portal worker -Q pdf --concurrency=1 --loglevel=INFO
 
 beat: setup
 	$(VENV)/bin/celery -A vssid_portal beat --loglevel=INFO --schedule=var/celerybeat-schedule
