@@ -55,3 +55,16 @@ def declarations_pdf_sweep_task() -> int:
     if dispatched:
         logger.info("PDF sweep: %s render(s) dispatched", dispatched)
     return dispatched
+
+
+@shared_task(soft_time_limit=300, time_limit=330)
+def registration_drafts_purge_task() -> int:
+    """Beat, daily: delete draft photos of registrations abandoned longer than a session."""
+    import datetime
+
+    from django.conf import settings
+
+    from declarations.services.drafts import registration_drafts_purge
+
+    hours = settings.SESSION_COOKIE_AGE / 3600 + 1
+    return registration_drafts_purge(older_than=datetime.timedelta(hours=hours))

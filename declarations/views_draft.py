@@ -10,12 +10,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from declarations.photos import SanitizedPhoto
+from declarations.services.drafts import DRAFT_PHOTO_DIR
 from declarations.services.registration import PHOTO_KINDS, RegistrationData
 
 SESSION_KEY = "registration_draft"
 SENT_KEY = "registration_sent"
 STEPS = ("personal", "photos", "office", "review")
-DRAFT_PHOTO_DIR = "registration-drafts"
 
 
 _PHOTO_META = {"name": str, "width": int, "height": int, "sha256": str, "size": int}

@@ -397,7 +397,7 @@ def test_pages_in_english(client):
 def test_abandoned_draft_photos_are_purged(client):
     import datetime
 
-    from declarations.management.commands.registration_drafts_purge import (
+    from declarations.services.drafts import (
         registration_drafts_purge,
     )
 

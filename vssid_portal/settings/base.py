@@ -196,6 +196,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "declarations-drafts-purge": {
+        "task": "declarations.tasks.registration_drafts_purge_task",
+        "schedule": 24 * 60 * 60.0,
+    },
     "declarations-pdf-sweep": {
         "task": "declarations.tasks.declarations_pdf_sweep_task",
         "schedule": 120.0,
