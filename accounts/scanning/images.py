@@ -12,7 +12,7 @@ import math
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 # Only the main picture of a HEIC/HEIF file is wanted: no thumbnails, depth maps or other
@@ -93,6 +93,10 @@ def load_scaled(
     JPEGs are decoded at a reduced scale straight away (draft), the cheap path for 12 MP
     phone photos. A truncated or corrupt file raises error_class.
     """
+    # WeasyPrint switches Pillow's process-wide LOAD_TRUNCATED_IMAGES on when imported (in
+    # a worker that renders PDFs, or after an in-process render); a truncated upload would
+    # then decode silently, padded with grey. Uploads must always be complete.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         if max_side and image.format in ("JPEG", "MPO"):  # MPO: a JPEG with extra frames
             scale = max_side / max(image.size)

@@ -31,7 +31,13 @@ _image_cache: dict = {}
 def _weasyprint():
     global _font_config
     import weasyprint
+    from PIL import ImageFile
     from weasyprint.text.fonts import FontConfiguration
+
+    # Importing WeasyPrint turns Pillow's process-wide LOAD_TRUNCATED_IMAGES on; the images
+    # it gets from us are already sanitised, and uploads checked in this process must not
+    # be accepted truncated.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     if _font_config is None:
         _font_config = FontConfiguration()

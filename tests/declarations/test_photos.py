@@ -233,3 +233,16 @@ def test_unusual_modes_become_rgb(mode, fmt):
     image = Image.new("I;16", (300, 200), 30000) if mode == "I;16" else picture((300, 200), mode)
     result = sanitize_photo(encode(image, fmt))
     assert Image.open(io.BytesIO(result.content)).mode == "RGB"
+
+
+def test_truncated_jpeg_is_refused_after_weasyprint_was_imported():
+    """WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on when imported: a process that has
+    rendered a PDF must still refuse truncated uploads."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # what weasyprint's import does
+    data = encode(picture((1600, 1200)), quality=90)
+    with pytest.raises(PhotoRejected) as exc:
+        sanitize_photo(data[: len(data) // 2])
+    assert exc.value.code == "corrupt"
