@@ -9,6 +9,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from registry.identity import cccd_birth_century_and_sex
+
 _SPACES = re.compile(r"[\s.\-]")
 
 # Province codes of birth registration printed in the first 3 digits of a CCCD: the 63
@@ -32,16 +34,6 @@ def validate_bhxh_code(value: str) -> str:
     if not re.fullmatch(r"[0-9]{10}", code):
         raise ValidationError(_("Mã số BHXH phải gồm đúng 10 chữ số."), code="invalid_bhxh_code")
     return code
-
-
-def cccd_birth_century_and_sex(number: str) -> tuple[int, str]:
-    """(first year of the century, "M"/"F") encoded in the 4th digit of a CCCD.
-
-    0/1: 1900s male/female, 2/3: 2000s, 4/5: 2100s, 6/7: 2200s, 8/9: 1800s.
-    """
-    digit = int(number[3])
-    century = 1800 if digit >= 8 else 1900 + (digit // 2) * 100
-    return century, ("M" if digit % 2 == 0 else "F")
 
 
 def validate_cccd(

@@ -10,11 +10,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.phones import mask_phone, normalize_vn_mobile
 from declarations.models import Declaration
 from declarations.selectors import office_by_code
 from declarations.validators import validate_bhxh_code, validate_id_number
 from registry.models import InsuredPerson, Office, Sex
+from registry.phones import mask_phone, normalize_vn_mobile
 from registry.text import fold, normalize_name
 
 # The fields of each web step, for mapping errors back to where they can be fixed.

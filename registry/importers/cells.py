@@ -12,6 +12,7 @@ from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from registry.identity import cccd_agrees
 from registry.importers.base import RowError
 from registry.models import Sex
 from registry.text import fold
@@ -96,10 +97,7 @@ def id_number(value: str, *, birth_year: int, sex_code: str, strict: bool) -> st
     if not number.isdigit() or len(number) not in (9, 12):
         raise RowError(_("Số CCCD/CMND phải gồm 12 (CCCD) hoặc 9 (CMND) chữ số."))
     if len(number) == 12 and strict:
-        century_sex = int(number[3])
-        year = 1900 + (century_sex // 2) * 100 + int(number[4:6])
-        female = century_sex % 2 == 1
-        if year != birth_year or female != (sex_code == Sex.FEMALE):
+        if not cccd_agrees(number, birth_year=birth_year, sex=sex_code):
             raise RowError(_("Số CCCD không khớp với năm sinh hoặc giới tính."))
     return number
 
@@ -116,7 +114,11 @@ def _mobile_prefix_ok(prefix: str, length: int) -> bool:
 
 
 def phone(value: str) -> str:
-    """A Vietnamese mobile number in any usual writing -> E.164 ("+84912345678")."""
+    """A Vietnamese mobile number in any usual writing -> E.164 ("+84912345678").
+
+    Same rules as registry.phones.normalize_vn_mobile, plus numbers whose leading 0 a
+    spreadsheet dropped; validity is cached per 4-digit prefix because a million-row import
+    cannot afford a full phonenumbers parse per row."""
     raw = _PHONE_JUNK.sub("", value)
     if not raw:
         return ""

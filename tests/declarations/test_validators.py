@@ -5,13 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from declarations.validators import (
-    cccd_birth_century_and_sex,
     validate_bhxh_code,
     validate_cccd,
     validate_cmnd,
     validate_id_number,
     validate_passport,
 )
+from registry.identity import cccd_birth_century_and_sex
 
 
 @pytest.fixture(autouse=True)

@@ -131,8 +131,14 @@ def test_registration_steps_at_360px_with_hostile_input(phone_page, tmp_path):
     page.get_by_test_id("submit").click()
     check(page, "reg-4-review-errors", errors=True)
     # The long commitment label stays beside its checkbox when the error is shown.
-    box = page.locator("#id_commitment").bounding_box()
-    label = page.locator("label[for=id_commitment]").bounding_box()
+    # Both boxes in one call: the page may still be scrolling to the error summary.
+    box, label = page.evaluate(
+        """() => ["#id_commitment", "label[for=id_commitment]"].map((sel) => {
+            const r = document.querySelector(sel).getBoundingClientRect();
+            return {x: r.left + window.scrollX, y: r.top + window.scrollY,
+                    width: r.width, height: r.height};
+        })"""
+    )
     assert label["x"] > box["x"] + box["width"]
     assert abs(label["y"] - box["y"]) < box["height"]
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from accounts.phones import mask_phone, normalize_vn_mobile
+from registry.phones import mask_phone, normalize_vn_mobile
 
 
 @pytest.fixture(autouse=True)
