@@ -105,7 +105,15 @@ def test_registration_journey_on_a_phone(phone_page, step, tmp_path):
     for kind in ("portrait", "id_front", "id_back"):
         preview = page.get_by_test_id(f"preview-{kind}").locator("img")
         expect(preview).to_be_visible()
-        assert preview.evaluate("img => img.naturalWidth") > 0
+        # The kept photo really loads from the draft: wait for the browser to finish
+        # fetching it (or fail to) before reading its size.
+        width = preview.evaluate(
+            """img => img.complete ? img.naturalWidth : new Promise((done) => {
+                img.addEventListener("load", () => done(img.naturalWidth));
+                img.addEventListener("error", () => done(0));
+            })"""
+        )
+        assert width > 0
     _no_sideways_scroll(page)
     step("photos-kept-after-back")
     page.get_by_test_id("next").click()
