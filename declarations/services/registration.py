@@ -61,7 +61,9 @@ def _declaration_insert(validated: ValidatedRegistration, language: str) -> Decl
             language=language,
             insured_person=validated.person,
             bhxh_code=data.bhxh_code,
-            full_name=data.full_name,
+            # The name matched the registry ignoring case, diacritics and spacing: the
+            # declaration carries it as the registry writes it.
+            full_name=validated.person.full_name,
             date_of_birth=data.date_of_birth,
             sex=data.sex,
             id_type=data.id_type,

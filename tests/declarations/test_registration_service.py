@@ -363,3 +363,10 @@ def test_render_task_dispatched_on_commit(django_capture_on_commit_callbacks, mo
     for callback in callbacks:
         callback()
     assert declaration.pk in calls
+
+
+
+def test_declaration_carries_the_name_as_the_registry_writes_it():
+    person, office = person_and_office()
+    declaration = _submit(registration_data(person, office, full_name="  NGUYEN   thi anh "))
+    assert declaration.full_name == person.full_name == "Nguyễn Thị Ánh"
