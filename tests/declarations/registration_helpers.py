@@ -4,6 +4,8 @@ import datetime
 import io
 from functools import cache
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from declarations.photos import SanitizedPhoto, sanitize_photo
@@ -67,3 +69,33 @@ def person_and_office(**person_fields):
     ProvinceFactory()
     person = InsuredPersonFactory(**person_fields)
     return person, receiving_office()
+
+
+def step(name: str) -> str:
+    """The URL of a step of the web registration form."""
+    return reverse("declarations:register_step", kwargs={"step": name})
+
+
+def personal_post(person, **overrides) -> dict:
+    """A valid step-1 POST for `person`; an override of None leaves that field out."""
+    data = {
+        "bhxh_code": person.bhxh_code,
+        "full_name": person.full_name,
+        "date_of_birth": person.date_of_birth.isoformat(),
+        "sex": person.sex,
+        "id_type": "cccd",
+        "id_number": CCCD_FOR_1990_WOMAN,
+        "address": "Số 12 phố Huế, Hà Nội",
+        "phone": "0912 345 678",
+        "action": "next",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def photo_files() -> dict:
+    """The three photos of step 2 as uploads."""
+    return {
+        kind: SimpleUploadedFile(f"{kind}.jpg", jpeg_bytes(), content_type="image/jpeg")
+        for kind in ("portrait", "id_front", "id_back")
+    }

@@ -4,7 +4,6 @@ nothing accepted is lost; no personal data where it should not be."""
 import datetime
 import json
 import logging
-import re
 from pathlib import Path
 
 import pytest
@@ -24,14 +23,16 @@ from tests.declarations.registration_helpers import (
     CCCD_FOR_1990_WOMAN,
     jpeg_bytes,
     person_and_office,
+    personal_post,
+    photo_files,
+    step,
 )
+from tests.language import all_vietnamese, error_summary_items, vietnamese
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/registrations/"
 LONG = "A" * 10_000
-_VI = re.compile(r"[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]",
-                 re.IGNORECASE)
 
 
 @pytest.fixture(autouse=True)
@@ -40,56 +41,10 @@ def _vietnamese():
         yield
 
 
-def vietnamese(text: str) -> bool:
-    return bool(_VI.search(text))
-
-
-def _messages(value) -> list[str]:
-    if isinstance(value, dict):
-        return [m for item in value.values() for m in _messages(item)]
-    if isinstance(value, list):
-        return [m for item in value for m in _messages(item)]
-    return [str(value)]
-
-
-def all_vietnamese(response) -> bool:
-    """Every message of an API error answer is in Vietnamese."""
-    messages = _messages(response.json())
-    return bool(messages) and all(vietnamese(message) for message in messages)
-
-
-def step(name: str) -> str:
-    return reverse("declarations:register_step", kwargs={"step": name})
-
-
 def summary_of(response) -> str:
     page = response.content.decode()
     assert 'data-testid="error-summary"' in page, page[-3000:]
-    # The messages only (the heading "Có lỗi cần sửa" would make any summary look Vietnamese).
-    return page.split('data-testid="error-summary"', 1)[1].split("</div>", 1)[0].split("<ul>", 1)[1]
-
-
-def personal_post(person, **overrides) -> dict:
-    data = {
-        "bhxh_code": person.bhxh_code,
-        "full_name": person.full_name,
-        "date_of_birth": person.date_of_birth.isoformat(),
-        "sex": person.sex,
-        "id_type": "cccd",
-        "id_number": CCCD_FOR_1990_WOMAN,
-        "address": "Số 12 phố Huế, Hà Nội",
-        "phone": "0912 345 678",
-        "action": "next",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def photo_files() -> dict:
-    return {
-        kind: SimpleUploadedFile(f"{kind}.jpg", jpeg_bytes(), content_type="image/jpeg")
-        for kind in ("portrait", "id_front", "id_back")
-    }
+    return error_summary_items(page)
 
 
 def walk_to_review(client, person, office):

@@ -17,7 +17,10 @@ from tests.declarations.registration_helpers import (
     CCCD_FOR_1990_WOMAN,
     jpeg_bytes,
     person_and_office,
+    personal_post,
+    photo_files,
     png_bytes,
+    step,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,33 +31,6 @@ def _vietnamese():
     # Another test's English request leaves English active in this thread.
     with translation.override("vi"):
         yield
-
-
-def step(name: str) -> str:
-    return reverse("declarations:register_step", kwargs={"step": name})
-
-
-def personal_post(person, **overrides) -> dict:
-    data = {
-        "bhxh_code": person.bhxh_code,
-        "full_name": person.full_name,
-        "date_of_birth": person.date_of_birth.isoformat(),
-        "sex": person.sex,
-        "id_type": "cccd",
-        "id_number": CCCD_FOR_1990_WOMAN,
-        "address": "Số 12 phố Huế, Hà Nội",
-        "phone": "0912 345 678",
-        "action": "next",
-    }
-    data.update(overrides)
-    return data
-
-
-def photo_files() -> dict:
-    return {
-        kind: SimpleUploadedFile(f"{kind}.jpg", jpeg_bytes(), content_type="image/jpeg")
-        for kind in ("portrait", "id_front", "id_back")
-    }
 
 
 def qr_picture(payload: str) -> bytes:

@@ -2,7 +2,6 @@
 Vietnamese message, never a 500, and the answers reveal no more than they should."""
 import datetime
 import json
-import re
 
 import pytest
 from django.test import Client
@@ -10,6 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from registry import views
+from tests.language import all_vietnamese, error_summary_items, vietnamese
 from tests.registry.factories import (
     HealthFacilityFactory,
     HealthInsuranceCardFactory,
@@ -27,32 +27,7 @@ LOOKUP_PAGE = "/tra-cuu/ma-so-bhxh/"
 OFFICES_PAGE = "/tra-cuu/co-quan-bhxh/"
 FACILITIES_PAGE = "/tra-cuu/co-so-kham-chua-benh/"
 
-_VI = re.compile(r"[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]",
-                 re.IGNORECASE)
 LONG = "A" * 10_000
-
-
-def vietnamese(text: str) -> bool:
-    return bool(_VI.search(text))
-
-
-def _messages(value) -> list[str]:
-    if isinstance(value, dict):
-        return [m for item in value.values() for m in _messages(item)]
-    if isinstance(value, list):
-        return [m for item in value for m in _messages(item)]
-    return [str(value)]
-
-
-def all_vietnamese(response) -> bool:
-    """Every message of an API error answer is in Vietnamese."""
-    messages = _messages(response.json())
-    return bool(messages) and all(vietnamese(message) for message in messages)
-
-
-def summary_items(page: str) -> str:
-    """The messages of the error summary (without its heading, which is always Vietnamese)."""
-    return page.split('data-testid="error-summary"', 1)[1].split("</div>", 1)[0].split("<ul>", 1)[1]
 
 
 def api_messages(response) -> str:
@@ -325,7 +300,7 @@ def test_lookup_page_bad_input_shows_a_vietnamese_error(client, anh, field, valu
     assert response.status_code == 200
     page = response.content.decode()
     assert 'data-testid="error-summary"' in page
-    summary = summary_items(page)
+    summary = error_summary_items(page)
     assert vietnamese(summary), summary
     assert 'data-testid="lookup-results"' not in page
 
@@ -400,7 +375,7 @@ def test_directory_pages_survive_bad_queries(client, directory, url, query):
     assert response.status_code == 200
     page = response.content.decode()
     if "error-summary" in page:
-        summary = summary_items(page)
+        summary = error_summary_items(page)
         assert vietnamese(summary), summary
 
 
