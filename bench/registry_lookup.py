@@ -35,7 +35,7 @@ def _ms(samples: list[float]) -> dict:
 def _lookup_function():
     try:
         from registry.selectors import insured_person_lookup
-    except ImportError:  # REGISTRY-LOOKUPS' selector not there: the equivalent query
+    except ImportError:  # no selector module: the equivalent query
         from registry.models import InsuredPerson
         from registry.text import fold
 

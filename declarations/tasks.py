@@ -1,6 +1,6 @@
 """Celery tasks of declarations (queue "pdf"): thin wrappers around the services.
 
-REGISTRATION dispatches after a submit:
+The registration service dispatches after a submit:
     transaction.on_commit(lambda: declaration_render_pdf_task.delay(declaration.id))
 Dispatching never raises when the broker is down (the request that submitted the
 declaration must not fail after its commit): the sweeper renders it later.

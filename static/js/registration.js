@@ -3,7 +3,7 @@
  * - step 3: choosing a province filters the office list in place (no reload, nothing
  *   typed is lost); the "filter" button of the no-JS GET form is hidden;
  * - step 2: a chosen photo is previewed before upload.
- * QR scanning on step 1 is enhanced by scan.js (SCANNING's file).
+ * QR scanning on step 1 is enhanced by scan.js.
  */
 (function () {
   "use strict";

@@ -1,4 +1,4 @@
-/* QR scan helper for the registration form (SCANNING). Progressive enhancement: without
+/* QR scan helper for the registration form. Progressive enhancement: without
  * JavaScript the form posts the photo to its own no-JS scan view; with it, choosing or
  * taking a photo reads the QR straight away through the API and fills the form in place.
  *

@@ -1,5 +1,5 @@
 """Shared builders for the registration tests (plain functions, no fixtures, so that they
-never clash with other areas' conftest files)."""
+never clash with the fixtures of other test packages)."""
 import datetime
 import io
 from functools import cache

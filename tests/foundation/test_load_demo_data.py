@@ -1,4 +1,3 @@
-import importlib.util
 import sys
 import types
 from io import StringIO
@@ -14,7 +13,6 @@ from tests.registry.factories import InsuredPersonFactory, OfficeFactory, Provin
 from vssid_portal import demo as portal_demo
 
 pytestmark = pytest.mark.django_db
-HAS_REGISTRY_DEMO = importlib.util.find_spec("registry.demo") is not None
 
 
 def _fake_registry_demo() -> types.ModuleType:
@@ -150,7 +148,6 @@ def test_service_refuses_when_not_allowed(settings, fake_demo):
         portal_demo.demo_accounts_ensure()
 
 
-@pytest.mark.skipif(not HAS_REGISTRY_DEMO, reason="registry.demo (REGISTRY-DATA) not there yet")
 def test_with_the_real_registry_demo_is_idempotent():
     from registry import demo
 
