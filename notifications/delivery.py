@@ -105,6 +105,9 @@ def message_deliver(*, message_id: int) -> str:
 def _record_failure(message_id: int, exc: Exception) -> str:
     # The error text of our backends and of smtplib carries no personal data; cut it short.
     error = f"{type(exc).__name__}: {exc}"[:1000]
+    # Provider errors may quote the recipient ("550 <an@example.vn> refused"): the full text
+    # stays on the row for staff, logs and the task's retry reason get the error's type only.
+    kind = type(exc).__name__
     with transaction.atomic():
         message = OutboundMessage.objects.select_for_update().get(pk=message_id)
         message.last_error = error
@@ -121,7 +124,7 @@ def _record_failure(message_id: int, exc: Exception) -> str:
             message.next_attempt_at = timezone.now() + timedelta(seconds=countdown)
         message.save(update_fields=["status", "last_error", "next_attempt_at", "updated_at"])
     if message.status == Status.FAILED:
-        logger.error("Message %s failed after %s tries: %s", message_id, message.attempts, error)
+        logger.error("Message %s failed after %s tries: %s", message_id, message.attempts, kind)
         return Status.FAILED
-    logger.warning("Message %s attempt %s failed: %s", message_id, message.attempts, error)
-    raise DeliveryRetry(countdown, error)
+    logger.warning("Message %s attempt %s failed: %s", message_id, message.attempts, kind)
+    raise DeliveryRetry(countdown, kind)

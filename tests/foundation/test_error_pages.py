@@ -27,6 +27,22 @@ def test_404_in_english(client):
     assert "Page not found" in client.get("/nope/").content.decode()
 
 
+def test_too_many_fields_is_a_portal_400_in_vietnamese(client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    response = client.post("/accounts/login/", {f"f{i}": "x" for i in range(20)})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ" in html
+    assert _check(html) == []
+
+
+def test_400_in_english(client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    client.cookies["vssid_language"] = "en"
+    response = client.post("/accounts/login/", {f"f{i}": "x" for i in range(20)})
+    assert "Bad request" in response.content.decode()
+
+
 def test_csrf_failure_page_has_no_inline_style():
     client = Client(enforce_csrf_checks=True)
     response = client.post("/accounts/login/", {"username": "x", "password": "y"})

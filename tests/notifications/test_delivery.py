@@ -84,3 +84,21 @@ def test_email_with_missing_attachment_is_retried_not_sent(django_capture_on_com
     assert mail.outbox == []
     message.refresh_from_db()
     assert message.status == Status.QUEUED and message.last_error
+
+
+def test_provider_error_quoting_the_recipient_stays_out_of_the_logs(
+    django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    with django_capture_on_commit_callbacks():
+        message = email_enqueue(to="an.nguyen@example.vn", subject="Tờ khai", body="Nội dung")
+
+    def refuse(self, fail_silently=False):
+        raise RuntimeError("550 <an.nguyen@example.vn> recipient refused")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    with caplog.at_level("DEBUG"), pytest.raises(DeliveryRetry) as exc:
+        message_deliver(message_id=message.id)
+    message.refresh_from_db()
+    assert "an.nguyen@example.vn" in message.last_error  # for staff, on the row
+    assert "an.nguyen@example.vn" not in caplog.text
+    assert "an.nguyen@example.vn" not in str(exc.value)
