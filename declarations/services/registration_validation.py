@@ -88,36 +88,30 @@ def _active_account_for(person: InsuredPerson) -> User | None:
     return User.objects.filter(insured_person=person, is_active=True).only("phone").first()
 
 
-def _phone_taken_by_other_code(phone: str, bhxh_code: str) -> bool:
+def _contact_taken_by_other_code(lookup: str, value: str, bhxh_code: str) -> bool:
+    """Whether a phone or e-mail (`lookup`: "phone" or "email__iexact") is already declared
+    in a pending or approved declaration, or on an active account, of another BHXH code."""
     declared = (
         Declaration.objects.filter(
-            phone=phone,
+            **{lookup: value},
             status__in=[*Declaration.PENDING_STATUSES, Declaration.Status.APPROVED],
         )
         .exclude(bhxh_code=bhxh_code)
         .exists()
     )
     return declared or (
-        User.objects.filter(phone=phone, is_active=True, insured_person__isnull=False)
+        User.objects.filter(**{lookup: value}, is_active=True, insured_person__isnull=False)
         .exclude(insured_person__bhxh_code=bhxh_code)
         .exists()
     )
+
+
+def _phone_taken_by_other_code(phone: str, bhxh_code: str) -> bool:
+    return _contact_taken_by_other_code("phone", phone, bhxh_code)
 
 
 def _email_taken_by_other_code(email: str, bhxh_code: str) -> bool:
-    declared = (
-        Declaration.objects.filter(
-            email__iexact=email,
-            status__in=[*Declaration.PENDING_STATUSES, Declaration.Status.APPROVED],
-        )
-        .exclude(bhxh_code=bhxh_code)
-        .exists()
-    )
-    return declared or (
-        User.objects.filter(email__iexact=email, is_active=True, insured_person__isnull=False)
-        .exclude(insured_person__bhxh_code=bhxh_code)
-        .exists()
-    )
+    return _contact_taken_by_other_code("email__iexact", email, bhxh_code)
 
 
 def _validate_personal(
