@@ -1,16 +1,17 @@
 """REST API of the accounts app: token authentication."""
-from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.forms import normalize_login
-from accounts.login_throttle import login_blocked, login_failed, login_succeeded
-from accounts.services import auth_token_issue
+from accounts.services import LoginRefused, auth_token_issue, login_authenticate
+from accounts.services.passwords import password_initial_set
+from audit.context import AuditContext
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -32,22 +33,16 @@ class TokenRequestSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         request = self.context.get("request")
-        username = normalize_login(attrs["bhxh_code"])
-        address = request.META.get("REMOTE_ADDR") if request is not None else None
-        if login_blocked(username=username, address=address):
-            raise serializers.ValidationError(
-                _("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút."),
-                code="throttled",
+        try:
+            attrs["user"] = login_authenticate(
+                login=normalize_login(attrs["bhxh_code"]),
+                password=attrs["password"],
+                context=AuditContext.from_request(request),
+                request=request,
             )
-        user = authenticate(request=request, username=username, password=attrs["password"])
-        # One message for every failure: it must not tell which part was wrong.
-        if user is None or not user.is_active:
-            login_failed(username=username, address=address)
-            raise serializers.ValidationError(
-                _("Mã số BHXH hoặc mật khẩu không đúng."), code="authorization"
-            )
-        login_succeeded(username=username)
-        attrs["user"] = user
+        except LoginRefused as exc:
+            code = "throttled" if exc.code == "too_many" else "authorization"
+            raise serializers.ValidationError(exc.messages[0], code=code) from None
         return attrs
 
 
@@ -69,3 +64,42 @@ class ObtainTokenView(APIView):
         serializer.is_valid(raise_exception=True)
         token = auth_token_issue(user=serializer.validated_data["user"], request=request)
         return Response({"token": token.key})
+
+
+class InitialPasswordSerializer(serializers.Serializer):
+    new_password = serializers.CharField(
+        label=_("Mật khẩu mới"),
+        trim_whitespace=False,
+        max_length=128,
+        style={"input_type": "password"},
+        write_only=True,
+        error_messages={"required": _("Nhập mật khẩu mới."), "blank": _("Nhập mật khẩu mới.")},
+    )
+
+
+class InitialPasswordView(APIView):
+    """Replace the temporary password sent by SMS (required before any other call)."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_scope = "auth"
+
+    @extend_schema(
+        request=InitialPasswordSerializer,
+        responses={200: inline_serializer("InitialPasswordSet", {"detail": serializers.CharField()})},
+        summary="Set your own password in place of the temporary one",
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = InitialPasswordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            password_initial_set(
+                user=request.user,
+                new_password=serializer.validated_data["new_password"],
+                context=AuditContext.from_request(request),
+            )
+        except DjangoValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                raise serializers.ValidationError(exc.message_dict) from None
+            raise serializers.ValidationError({"detail": exc.messages}) from None
+        return Response({"detail": _("Đã đặt mật khẩu mới.")})

@@ -2,11 +2,13 @@
 import re
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.login_throttle import login_blocked, login_failed, login_succeeded
+from accounts.services import LoginRefused, login_authenticate
+from audit.context import AuditContext
 
 _SPACES = re.compile(r"\s+")
 
@@ -36,32 +38,107 @@ class LoginForm(AuthenticationForm):
         error_messages={"required": _("Nhập mật khẩu.")},
     )
 
-    error_messages = {
-        "invalid_login": _(
-            "Mã số BHXH (hoặc tên đăng nhập) hoặc mật khẩu không đúng. "
-            "Lưu ý: mật khẩu phân biệt chữ hoa và chữ thường."
-        ),
-        "inactive": _("Tài khoản này chưa được kích hoạt hoặc đã bị khóa."),
-        "too_many": _(
-            "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút hoặc dùng chức năng "
-            "quên mật khẩu."
-        ),
-    }
+    def clean_username(self) -> str:
+        return normalize_login(self.cleaned_data.get("username", ""))
+
+    def clean(self) -> dict:
+        return _clean_through_service(self)
+
+
+def _clean_through_service(form: AuthenticationForm) -> dict:
+    """AuthenticationForm.clean, through the one authentication service."""
+    username = form.cleaned_data.get("username")
+    password = form.cleaned_data.get("password")
+    if username and password:
+        try:
+            form.user_cache = login_authenticate(
+                login=username,
+                password=password,
+                context=AuditContext.from_request(form.request),
+                request=form.request,
+            )
+        except LoginRefused as exc:
+            raise ValidationError(exc.messages[0], code=exc.code) from None
+        form.confirm_login_allowed(form.user_cache)
+    return form.cleaned_data
+
+
+class StaffLoginForm(AdminAuthenticationForm):
+    """The admin's login, through the same service as the portal's."""
 
     def clean_username(self) -> str:
         return normalize_login(self.cleaned_data.get("username", ""))
 
     def clean(self) -> dict:
-        username = self.cleaned_data.get("username")
-        address = self.request.META.get("REMOTE_ADDR") if self.request else None
-        if username and login_blocked(username=username, address=address):
-            raise ValidationError(self.error_messages["too_many"], code="too_many")
+        return _clean_through_service(self)
+
+
+class StaffOTPLoginForm(StaffLoginForm):
+    """The admin's login with the code of the staff member's authenticator app (TOTP)."""
+
+    otp_token = forms.CharField(
+        label=_("Mã xác thực (6 chữ số trong ứng dụng xác thực)"),
+        max_length=8,
+        required=False,
+        widget=forms.TextInput(attrs={
+            "autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*",
+        }),
+    )
+
+    def clean(self) -> dict:
+        from accounts.services.staff_otp import StaffOTPError, staff_otp_verify
+
+        cleaned = super().clean()
         try:
-            cleaned = super().clean()
-        except ValidationError:
-            if username and self.cleaned_data.get("password"):
-                login_failed(username=username, address=address)
-            raise
-        if username:
-            login_succeeded(username=username)
+            self.user_cache.otp_device = staff_otp_verify(
+                user=self.user_cache, token=cleaned.get("otp_token", ""),
+                context=AuditContext.from_request(self.request),
+            )
+        except StaffOTPError as exc:
+            raise ValidationError(exc.messages[0], code=exc.code) from None
         return cleaned
+
+
+class InitialPasswordForm(forms.Form):
+    """The citizen's own password in place of the temporary one (the rules are checked by
+    the service: Django's validators and accounts.passwords)."""
+
+    new_password1 = forms.CharField(
+        label=_("Mật khẩu mới"),
+        strip=False,
+        max_length=128,
+        help_text=_(
+            "Ít nhất 8 ký tự, không toàn chữ số, không chứa mã số BHXH, số điện thoại hoặc "
+            "ngày sinh của bạn."
+        ),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Nhập mật khẩu mới.")},
+    )
+    new_password2 = forms.CharField(
+        label=_("Nhập lại mật khẩu mới"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Nhập lại mật khẩu mới.")},
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        first, second = cleaned.get("new_password1"), cleaned.get("new_password2")
+        if first and second and first != second:
+            self.add_error(
+                "new_password2",
+                ValidationError(_("Hai mật khẩu không giống nhau."), code="password_mismatch"),
+            )
+        return cleaned
+
+
+class StaffOTPConfirmForm(forms.Form):
+    token = forms.CharField(
+        label=_("Mã 6 chữ số hiện trong ứng dụng"),
+        max_length=8,
+        widget=forms.TextInput(attrs={
+            "autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*",
+        }),
+        error_messages={"required": _("Nhập mã 6 chữ số hiện trong ứng dụng xác thực.")},
+    )

@@ -44,3 +44,8 @@ def login_failed(*, username: str, address: str | None) -> None:
 
 def login_succeeded(*, username: str) -> None:
     cache.delete(_key("name", username.lower()))
+
+
+def login_failures_clear(*, username: str) -> None:
+    """Staff unlocked the account (or its owner proved who they are): forget its failures."""
+    cache.delete(_key("name", username.lower()))

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.actions import AuditAction
+
 
 class AuditRecord(models.Model):
     created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
@@ -15,7 +17,9 @@ class AuditRecord(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    action = models.CharField(_("hành động"), max_length=64, db_index=True)
+    action = models.CharField(
+        _("hành động"), max_length=64, choices=AuditAction.choices, db_index=True
+    )
     object_type = models.CharField(_("loại đối tượng"), max_length=64)
     object_id = models.CharField(_("mã đối tượng"), max_length=64)
     data = models.JSONField(_("chi tiết"), default=dict, blank=True)

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Sex
+from registry.text import fold
 
 
 def _private_upload_to(instance: models.Model, filename: str) -> str:
@@ -32,12 +33,23 @@ class Declaration(models.Model):
 
     PENDING_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW)
 
+    class RejectionReason(models.TextChoices):
+        PHOTO_BLURRED = "photo_blurred", _("Ảnh bị mờ, bị cắt hoặc không đọc được")
+        PORTRAIT_OTHER_PERSON = "portrait_other_person", _(
+            "Ảnh chân dung không phải của người kê khai"
+        )
+        NAME_DIFFERS = "name_differs", _("Họ tên hoặc ngày sinh khác với giấy tờ tùy thân")
+        ID_SIDE_MISSING = "id_side_missing", _("Thiếu ảnh một mặt của giấy tờ tùy thân")
+        WRONG_OFFICE = "wrong_office", _("Chọn sai cơ quan BHXH tiếp nhận")
+        REGISTRY_MISMATCH = "registry_mismatch", _("Thông tin khác với cơ sở dữ liệu BHXH")
+        OTHER = "other", _("Lý do khác")
+
     class IdType(models.TextChoices):
         CCCD = "cccd", _("Căn cước công dân")
         CMND = "cmnd", _("Chứng minh nhân dân")
         PASSPORT = "passport", _("Hộ chiếu")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("mã định danh"), default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("số tờ khai"), max_length=20, unique=True)
     kind = models.CharField(_("loại tờ khai"), max_length=24, choices=Kind.choices)
     status = models.CharField(
@@ -67,6 +79,10 @@ class Declaration(models.Model):
     # What was declared.
     bhxh_code = models.CharField(_("mã số BHXH"), max_length=10, db_index=True)
     full_name = models.CharField(_("họ và tên"), max_length=100)
+    # registry.text.fold(full_name): staff search names without diacritics, by prefix.
+    full_name_folded = models.CharField(
+        _("họ và tên (không dấu)"), max_length=100, editable=False, default=""
+    )
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices, blank=True)
     id_type = models.CharField(_("loại giấy tờ"), max_length=10, choices=IdType.choices, blank=True)
@@ -78,22 +94,44 @@ class Declaration(models.Model):
     commitment_accepted = models.BooleanField(_("đã cam kết"), default=False)
 
     submitted_at = models.DateTimeField(_("ngày gửi"), auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ xử lý"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="declarations_reviewing",
+    )
+    review_started_at = models.DateTimeField(_("bắt đầu xử lý lúc"), null=True, blank=True)
     decided_at = models.DateTimeField(_("ngày quyết định"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("cán bộ quyết định"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="declarations_decided",
     )
-    rejection_reason = models.TextField(_("lý do từ chối"), blank=True)
+    rejection_reason_code = models.CharField(
+        _("lý do từ chối"), max_length=24, choices=RejectionReason.choices, blank=True
+    )
+    rejection_reason = models.TextField(_("giải thích lý do từ chối"), blank=True)
 
     pdf = models.FileField(_("tờ khai PDF"), upload_to=_private_upload_to, blank=True)
-    pdf_rendered_at = models.DateTimeField(null=True, blank=True)
+    pdf_rendered_at = models.DateTimeField(_("tạo PDF lúc"), null=True, blank=True)
+    rejection_notice_pdf = models.FileField(
+        _("thông báo từ chối PDF"), upload_to=_private_upload_to, blank=True
+    )
+    rejection_notice_rendered_at = models.DateTimeField(
+        _("tạo thông báo từ chối lúc"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("tờ khai")
         verbose_name_plural = _("tờ khai")
         ordering = ["-submitted_at"]
-        indexes = [models.Index(fields=["office", "status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["office", "status", "submitted_at"]),
+            models.Index(fields=["status", "submitted_at"], name="declaration_status_submitted"),
+            # `full_name_folded LIKE 'nguyen van%'` uses it whatever the collation.
+            models.Index(
+                fields=["full_name_folded"], name="declaration_name_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
         constraints = [
             # At most one pending declaration per BHXH code, even under concurrent submits.
             models.UniqueConstraint(
@@ -109,6 +147,17 @@ class Declaration(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def save(self, *args, **kwargs) -> None:
+        self.full_name_folded = fold(self.full_name)[:100]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "full_name_folded"}
+        super().save(*args, **kwargs)
+
+    @property
+    def rejection_reason_label(self) -> str:
+        return self.get_rejection_reason_code_display() if self.rejection_reason_code else ""
+
     @property
     def is_pending(self) -> bool:
         return self.status in self.PENDING_STATUSES
@@ -121,18 +170,18 @@ class Attachment(models.Model):
         ID_BACK = "id_back", _("Mặt sau giấy tờ tùy thân")
         BIRTH_CERTIFICATE = "birth_certificate", _("Giấy khai sinh")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("mã định danh"), default=uuid.uuid4, unique=True, editable=False)
     declaration = models.ForeignKey(
         Declaration, verbose_name=_("tờ khai"), on_delete=models.CASCADE, related_name="attachments"
     )
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
     file = models.FileField(_("tệp"), upload_to=_private_upload_to)
-    content_type = models.CharField(max_length=50, default="image/jpeg")
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    size = models.PositiveIntegerField(default=0)
-    sha256 = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    content_type = models.CharField(_("định dạng"), max_length=50, default="image/jpeg")
+    width = models.PositiveIntegerField(_("chiều rộng (px)"), default=0)
+    height = models.PositiveIntegerField(_("chiều cao (px)"), default=0)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"), default=0)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("tệp đính kèm")

@@ -1,9 +1,12 @@
 """Reads for the declarations area: offices a citizen may send a declaration to, and
 finding a declaration by what its citizen knows."""
 import re
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import office_ids_covered_by
 from declarations.models import Declaration
 from registry.models import Office, Province
 
@@ -75,3 +78,81 @@ def declaration_for_citizen(*, number: str, bhxh_code: str) -> Declaration | Non
         .select_related("office", "office__parent")
         .first()
     )
+
+
+def declarations_reviewable_by(*, user) -> QuerySet[Declaration]:
+    """The declarations `user` may see and decide: those received by the offices they
+    cover (accounts.selectors.office_ids_covered_by: an assignment to a province office
+    covers its local offices; superusers cover all), and only with the permission to view
+    declarations. Every admin list, page, action, search, filter, export and file view,
+    and every review service, starts here."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Declaration.objects.none()
+    if not user.is_superuser and not user.has_perm("declarations.view_declaration"):
+        return Declaration.objects.none()
+    covered = office_ids_covered_by(user=user)
+    if covered is None:
+        return Declaration.objects.all()
+    if not covered:
+        return Declaration.objects.none()
+    return Declaration.objects.filter(office_id__in=covered)
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    label: str
+    declared: str
+    registry: str
+    differs: bool
+
+
+def _date_text(value) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def declaration_registry_comparison(declaration: Declaration) -> list[ComparisonRow]:
+    """What was declared beside the registry record it was checked against; `differs`
+    marks the fields staff must look at (names compared without case or diacritics,
+    a year-only birth on record matches any date in that year)."""
+    from registry.text import fold
+
+    person = declaration.insured_person
+    rows: list[ComparisonRow] = []
+
+    def add(label, declared, registry, differs=None):
+        declared, registry = str(declared or ""), str(registry or "")
+        if differs is None:
+            differs = bool(registry) and declared.strip() != registry.strip()
+        rows.append(ComparisonRow(str(label), declared, registry, differs))
+
+    add(_("Mã số BHXH"), declaration.bhxh_code, person.bhxh_code)
+    add(_("Họ và tên"), declaration.full_name, person.full_name,
+        fold(declaration.full_name) != fold(person.full_name))
+    if person.date_of_birth:
+        add(_("Ngày sinh"), _date_text(declaration.date_of_birth),
+            _date_text(person.date_of_birth))
+    else:
+        declared_year = declaration.date_of_birth.year if declaration.date_of_birth else None
+        add(_("Ngày sinh"), _date_text(declaration.date_of_birth),
+            _("năm %(year)s") % {"year": person.birth_year},
+            declared_year != person.birth_year)
+    add(_("Giới tính"), declaration.get_sex_display(), person.get_sex_display(),
+        bool(declaration.sex) and declaration.sex != person.sex)
+    add(_("Số giấy tờ"), declaration.id_number, person.id_number or "")
+    add(_("Địa chỉ"), declaration.address, person.address,
+        bool(person.address) and fold(declaration.address) != fold(person.address))
+    add(_("Điện thoại di động"), declaration.phone, person.phone,
+        bool(person.phone) and phone_digits(declaration.phone) != phone_digits(person.phone))
+    add(_("Thư điện tử"), declaration.email, person.email,
+        bool(person.email) and declaration.email.lower() != person.email.lower())
+    return rows
+
+
+def phone_digits(phone: str) -> str:
+    """The 9 national digits of a Vietnamese mobile however written (+84…, 0…)."""
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    if digits.startswith("84") and len(digits) == 11:
+        return digits[2:]
+    if digits.startswith("0") and len(digits) == 10:
+        return digits[1:]
+    return digits

@@ -9,7 +9,12 @@ import logging
 
 from celery import Task, shared_task
 
-from declarations.services.pdf import declaration_pdf_render, declarations_without_pdf
+from declarations.services.pdf import (
+    declaration_pdf_render,
+    declaration_rejection_notice_render,
+    declarations_without_pdf,
+    declarations_without_rejection_notice,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,15 +48,32 @@ def declaration_render_pdf_task(self, declaration_id: int) -> bool:
         raise self.retry(exc=exc, countdown=countdown) from None
 
 
+@shared_task(
+    bind=True, base=BrokerTolerantTask, max_retries=5, acks_late=True,
+    soft_time_limit=60, time_limit=90,
+)
+def declaration_render_rejection_notice_task(self, declaration_id: int) -> bool:
+    try:
+        return declaration_rejection_notice_render(declaration_id=declaration_id)
+    except Exception as exc:
+        countdown = min(300, 20 * 2 ** self.request.retries)
+        raise self.retry(exc=exc, countdown=countdown) from None
+
+
 @shared_task(soft_time_limit=100, time_limit=110)
 def declarations_pdf_sweep_task() -> int:
     """Beat, every two minutes: dispatch renders for declarations still without a PDF a
-    few minutes after their submit (their dispatch was lost or all tries failed)."""
+    few minutes after their submit, and for rejected ones still without their notice
+    (their dispatch was lost or all tries failed)."""
     dispatched = 0
-    for declaration_id in declarations_without_pdf():
-        if declaration_render_pdf_task.delay(declaration_id) is None:
-            break  # broker down: next sweep
-        dispatched += 1
+    for task, ids in (
+        (declaration_render_pdf_task, declarations_without_pdf()),
+        (declaration_render_rejection_notice_task, declarations_without_rejection_notice()),
+    ):
+        for declaration_id in ids:
+            if task.delay(declaration_id) is None:
+                return dispatched  # broker down: next sweep
+            dispatched += 1
     if dispatched:
         logger.info("PDF sweep: %s render(s) dispatched", dispatched)
     return dispatched

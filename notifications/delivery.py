@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from audit.actions import AuditAction
 from audit.services import audit_record
 from notifications import conf
 from notifications.email import build_email
@@ -66,7 +67,10 @@ def _claim(message_id: int) -> OutboundMessage | None:
 def _send(message: OutboundMessage) -> _Outcome:
     if message.channel == OutboundMessage.Channel.SMS:
         result = get_sms_backend().send(
-            SMSMessage(to=message.recipient, body=message.body, id=str(message.uuid))
+            SMSMessage(
+                to=message.recipient, body=message.body, id=str(message.uuid),
+                redacted_body=message.redacted.get("body") if message.sensitive else None,
+            )
         )
         return _Outcome(provider_id=result.provider_id, segments=result.segments)
     email = build_email(message)
@@ -94,9 +98,10 @@ def message_deliver(*, message_id: int) -> str:
         message.sent_at = timezone.now()
         message.next_attempt_at = None
         message.last_error = ""
+        erased = message.erase_secret()
         message.save(
             update_fields=["status", "provider_id", "segments", "sent_at", "next_attempt_at",
-                           "last_error", "updated_at"]
+                           "last_error", "updated_at", *erased]
         )
     logger.info("Message %s sent (%s, attempt %s)", message_id, message.channel, message.attempts)
     return Status.SENT
@@ -111,18 +116,22 @@ def _record_failure(message_id: int, exc: Exception) -> str:
     with transaction.atomic():
         message = OutboundMessage.objects.select_for_update().get(pk=message_id)
         message.last_error = error
+        erased: list[str] = []
         if message.attempts >= conf.max_attempts():
             message.status = Status.FAILED
             message.next_attempt_at = None
+            erased = message.erase_secret()
             audit_record(
-                action="notifications.message_failed", target=message,
+                action=AuditAction.MESSAGE_FAILED, target=message,
                 data={"channel": message.channel, "attempts": message.attempts},
             )
         else:
             message.status = Status.QUEUED
             countdown = conf.retry_delay(message.attempts)
             message.next_attempt_at = timezone.now() + timedelta(seconds=countdown)
-        message.save(update_fields=["status", "last_error", "next_attempt_at", "updated_at"])
+        message.save(
+            update_fields=["status", "last_error", "next_attempt_at", "updated_at", *erased]
+        )
     if message.status == Status.FAILED:
         logger.error("Message %s failed after %s tries: %s", message_id, message.attempts, kind)
         return Status.FAILED

@@ -19,7 +19,7 @@ class OutboundMessage(models.Model):
         SENT = "sent", _("Đã gửi")
         FAILED = "failed", _("Gửi thất bại")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("mã định danh"), default=uuid.uuid4, unique=True, editable=False)
     channel = models.CharField(_("kênh"), max_length=5, choices=Channel.choices)
     recipient = models.CharField(_("người nhận"), max_length=254, db_index=True)
     subject = models.CharField(_("tiêu đề"), max_length=200, blank=True)
@@ -27,7 +27,14 @@ class OutboundMessage(models.Model):
     html_body = models.TextField(_("nội dung HTML"), blank=True)
     # [{"path": <name in private storage>, "filename": ..., "content_type": ...}]
     attachments = models.JSONField(_("tệp đính kèm"), default=list, blank=True)
-    language = models.CharField(max_length=8, default="vi")
+    language = models.CharField(_("ngôn ngữ"), max_length=8, default="vi")
+    # Carries a secret (temporary password, OTP): hidden in the admin, and its body replaced
+    # by the redacted one once delivered or finally failed, so that it never rests readable.
+    sensitive = models.BooleanField(_("chứa thông tin bí mật"), default=False)
+    # {"body": ..., "html_body": ...} with the secret masked (sensitive messages only).
+    redacted = models.JSONField(default=dict, blank=True)
+    # What a held message waits for (e.g. "declaration_pdf", "rejection_notice_pdf").
+    held_for = models.CharField(max_length=32, blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
@@ -36,12 +43,14 @@ class OutboundMessage(models.Model):
     provider_id = models.CharField(_("mã nhà cung cấp"), max_length=100, blank=True)
     segments = models.PositiveSmallIntegerField(_("số phần SMS"), default=0)
     # What the message is about, e.g. ("declarations.declaration", "<uuid>").
-    concerns_type = models.CharField(max_length=64, blank=True)
-    concerns_id = models.CharField(max_length=64, blank=True)
+    concerns_type = models.CharField(_("loại đối tượng liên quan"), max_length=64, blank=True)
+    concerns_id = models.CharField(_("mã đối tượng liên quan"), max_length=64, blank=True)
     # Makes enqueueing idempotent: the same notice for the same thing is written once.
-    dedup_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
+    dedup_key = models.CharField(
+        _("khóa chống trùng"), max_length=128, null=True, blank=True, unique=True
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     # When a queued message is due (retries back off); the sweeper dispatches the overdue.
     next_attempt_at = models.DateTimeField(_("thử lại lúc"), null=True, blank=True)
@@ -58,3 +67,15 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.status} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def secret_erased(self) -> bool:
+        return self.sensitive and self.body == self.redacted.get("body")
+
+    def erase_secret(self) -> list[str]:
+        """Replace the bodies by their redacted copies; the fields to save."""
+        if not self.sensitive:
+            return []
+        self.body = self.redacted.get("body", "")
+        self.html_body = self.redacted.get("html_body", "")
+        return ["body", "html_body"]

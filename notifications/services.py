@@ -16,6 +16,7 @@ from datetime import timedelta
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from audit.actions import AuditAction
 from audit.services import audit_record
 from notifications import conf
 from notifications.delivery import message_deliver
@@ -97,6 +98,24 @@ def _concerns_fields(concerns: models.Model | None) -> dict:
     return {"concerns_type": concerns_type, "concerns_id": concerns_id}
 
 
+SECRET_MASK = "********"
+
+
+def _redact(text: str, secret: str) -> str:
+    return text.replace(secret, SECRET_MASK)
+
+
+def _secret_fields(secret: str | None, *, body: str, html_body: str = "") -> dict:
+    if secret is None:
+        return {}
+    if not secret or secret not in body:
+        raise ValueError("A sensitive message must carry its secret in the body")
+    return {
+        "sensitive": True,
+        "redacted": {"body": _redact(body, secret), "html_body": _redact(html_body, secret)},
+    }
+
+
 def sms_enqueue(
     *,
     to: str,
@@ -104,9 +123,11 @@ def sms_enqueue(
     concerns: models.Model | None = None,
     dedup_key: str | None = None,
     language: str = "vi",
+    secret: str | None = None,
 ) -> OutboundMessage:
     """Queue an SMS to `to` (E.164). The body is folded to ASCII and must fit in one or two
-    segments (SMS cost money)."""
+    segments (SMS cost money). With `secret` (a temporary password, an OTP) the message is
+    sensitive: hidden in the admin and erased to a redacted copy once delivered or failed."""
     if not E164.match(to or ""):
         raise ValueError("SMS recipient must be an E.164 phone number")
     text = sms_text(body).strip()
@@ -124,6 +145,7 @@ def sms_enqueue(
             "body": text,
             "segments": segments,
             "language": language,
+            **_secret_fields(secret, body=text),
             **_concerns_fields(concerns),
         },
     )
@@ -140,10 +162,13 @@ def email_enqueue(
     concerns: models.Model | None = None,
     dedup_key: str | None = None,
     language: str = "vi",
+    held_for: str = "",
+    secret: str | None = None,
 ) -> OutboundMessage:
     """Queue an e-mail. `attachments`: [{"path": <name in private storage>, "filename":
     ..., "content_type": ...}]. With hold=True the message waits for message_release()
-    (e.g. until the PDF it must carry exists)."""
+    (e.g. until the PDF it must carry exists; `held_for` names what it waits for). With
+    `secret`, as for sms_enqueue."""
     if not to or "@" not in to:
         raise ValueError("E-mail recipient is not an address")
     subject = " ".join(subject.split())
@@ -158,6 +183,8 @@ def email_enqueue(
             "html_body": html_body,
             "attachments": _clean_attachments(attachments),
             "language": language,
+            "held_for": held_for if hold else "",
+            **_secret_fields(secret, body=body, html_body=html_body),
             **_concerns_fields(concerns),
         },
     )
@@ -195,15 +222,18 @@ def message_release(
 
 
 def messages_release_concerning(
-    *, concerns: models.Model, attachments: list[dict] | None = None
+    *, concerns: models.Model, held_for: str, attachments: list[dict] | None = None
 ) -> int:
-    """Release every held message about `concerns` (e.g. the e-mails waiting for a
-    declaration's PDF), adding `attachments`. Returns how many were released."""
+    """Release the held messages about `concerns` that wait for `held_for` (e.g. the
+    e-mails waiting for a declaration's PDF), adding `attachments`. Returns how many were
+    released."""
     from notifications.selectors import messages_concerning
 
     released = 0
     with transaction.atomic():
-        held = messages_concerning(concerns, status=OutboundMessage.Status.HELD)
+        held = messages_concerning(concerns, status=OutboundMessage.Status.HELD).filter(
+            held_for=held_for
+        )
         for message in held.order_by("id"):
             message_release(message=message, attachments=attachments)
             released += 1
@@ -217,12 +247,16 @@ def message_retry(*, message: OutboundMessage, actor=None) -> bool:
         message = OutboundMessage.objects.select_for_update().get(pk=message.pk)
         if message.status != OutboundMessage.Status.FAILED:
             return False
+        if message.secret_erased:
+            # Its secret was erased when it failed: sending it again would send a mask. The
+            # service that made the secret must issue a new one.
+            return False
         message.status = OutboundMessage.Status.QUEUED
         message.attempts = 0
         message.next_attempt_at = timezone.now()
         message.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
         audit_record(
-            action="notifications.message_retry", target=message, actor=actor,
+            action=AuditAction.MESSAGE_RETRY, target=message, actor=actor,
             data={"channel": message.channel},
         )
         _dispatch_on_commit(message)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, parsers, serializers, status
 from rest_framework.exceptions import NotFound, ParseError, ValidationError
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -337,8 +337,6 @@ class MyCardSerializer(serializers.ModelSerializer):
 class MyCardView(APIView):
     """The logged-in citizen's current BHYT card, with the text of its QR code."""
 
-    permission_classes = [IsAuthenticated]
-
     @extend_schema(responses={200: MyCardSerializer})
     def get(self, request: Request) -> Response:
         person = _own_person(request)
@@ -388,8 +386,6 @@ class ParticipationHistorySerializer(serializers.Serializer):
 class MyParticipationView(APIView):
     """The logged-in citizen's participation periods per insurance type, with total months
     per type and the gaps between consecutive periods."""
-
-    permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: ParticipationHistorySerializer})
     def get(self, request: Request) -> Response:

@@ -7,21 +7,16 @@ settings.DEMO_DATA_ALLOWED is on (the dev and test settings), never in productio
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from accounts.models import User
+from accounts.models import StaffAssignment, User
+from accounts.services.staff import OFFICERS_GROUP, officers_group  # noqa: F401
+from audit.actions import AuditAction
 from audit.services import audit_record
 from guardians.models import GuardianLink
 from registry.models import InsuredPerson, Office, Sex
 
-OFFICERS_GROUP = "BHXH officers"
-OFFICER_PERMISSIONS = [
-    ("declarations", "view_declaration"),
-    ("declarations", "change_declaration"),
-    ("declarations", "view_attachment"),
-]
 STAFF_USERNAME = "canbo.demo"
 SUPERUSER_USERNAME = "admin"
 PASSWORDS = {
@@ -55,7 +50,7 @@ def _ensure_user(*, username: str, password: str, defaults: dict) -> User:
     if created:
         user.set_password(password)
         user.save(update_fields=["password"])
-        audit_record(action="accounts.demo_account_created", target=user)
+        audit_record(action=AuditAction.DEMO_ACCOUNT_CREATED, target=user)
     elif not user.check_password(password):
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -77,18 +72,6 @@ def _citizen_defaults(person: InsuredPerson) -> dict:
         "email": person.email,
         "language": "vi",
     }
-
-
-def _officers_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=OFFICERS_GROUP)
-    permissions = [
-        Permission.objects.get(content_type__app_label=app, codename=codename)
-        for app, codename in OFFICER_PERMISSIONS
-        if Permission.objects.filter(content_type__app_label=app, codename=codename).exists()
-    ]
-    if set(group.permissions.all()) != set(permissions):
-        group.permissions.set(permissions)
-    return group
 
 
 def demo_accounts_ensure() -> list[DemoLogin]:
@@ -121,7 +104,7 @@ def demo_accounts_ensure() -> list[DemoLogin]:
                 guardian=guardian, child=_person(code), defaults={"relationship": relationship}
             )
             if created:
-                audit_record(action="guardians.demo_link_created", target=link)
+                audit_record(action=AuditAction.DEMO_LINK_CREATED, target=link)
 
         try:
             office = Office.objects.get(code=demo.DEMO_STAFF_OFFICE_CODE)
@@ -132,9 +115,12 @@ def demo_accounts_ensure() -> list[DemoLogin]:
         staff = _ensure_user(
             username=STAFF_USERNAME,
             password=PASSWORDS["staff"],
-            defaults={"full_name": "Cán bộ Demo", "is_staff": True, "office": office},
+            defaults={"full_name": "Cán bộ Demo", "is_staff": True},
         )
-        group = _officers_group()
+        StaffAssignment.objects.get_or_create(
+            user=staff, office=office, defaults={"role": StaffAssignment.Role.OFFICER}
+        )
+        group = officers_group()
         if not staff.groups.filter(pk=group.pk).exists():
             staff.groups.add(group)
 

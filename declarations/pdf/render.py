@@ -91,17 +91,7 @@ def _context(declaration: Declaration) -> tuple[dict, dict]:
     return context, images
 
 
-def render_declaration_pdf(declaration: Declaration) -> bytes:
-    """The declaration's PDF. Raises PDFAssetError when an asset (font, portrait) is
-    missing: better no PDF (the task retries) than a PDF with holes."""
-    try:
-        template = TEMPLATES[declaration.kind]
-    except KeyError:
-        raise PDFAssetError(f"No PDF template for kind {declaration.kind}") from None
-    language = declaration.language if declaration.language in ("vi", "en") else "vi"
-    with translation.override(language):
-        context, images = _context(declaration)
-        html = render_to_string(template, context)
+def _write_pdf(html: str, images: dict, identifier: bytes) -> bytes:
     weasyprint = _weasyprint()
     from weasyprint.urls import FatalURLFetchingError
 
@@ -116,7 +106,49 @@ def render_declaration_pdf(declaration: Declaration) -> bytes:
                 font_config=_font_config,
                 cache=_image_cache,
                 pdf_variant="pdf/ua-1",
-                pdf_identifier=declaration.uuid.hex.encode(),
+                pdf_identifier=identifier,
             )
         except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint: narrow it
             raise PDFAssetError(str(exc.__cause__ or exc)) from exc
+
+
+def _language(declaration: Declaration) -> str:
+    return declaration.language if declaration.language in ("vi", "en") else "vi"
+
+
+def render_declaration_pdf(declaration: Declaration) -> bytes:
+    """The declaration's PDF. Raises PDFAssetError when an asset (font, portrait) is
+    missing: better no PDF (the task retries) than a PDF with holes."""
+    try:
+        template = TEMPLATES[declaration.kind]
+    except KeyError:
+        raise PDFAssetError(f"No PDF template for kind {declaration.kind}") from None
+    with translation.override(_language(declaration)):
+        context, images = _context(declaration)
+        html = render_to_string(template, context)
+    return _write_pdf(html, images, declaration.uuid.hex.encode())
+
+
+def render_rejection_notice_pdf(declaration: Declaration) -> bytes:
+    """The rejection notice (Mẫu 01/TB-GDĐT) of a rejected declaration, in the same
+    family of templates, fonts and language as the declaration."""
+    link = status_url(declaration)
+    qr = _qr_png(link)
+    qr_name = f"qr-{hashlib.sha256(qr).hexdigest()[:32]}.png"
+    office = declaration.office
+    with translation.override(_language(declaration)):
+        html = render_to_string(
+            "declarations/pdf/rejection_notice.html",
+            {
+                "declaration": declaration,
+                "office": office,
+                "fonts": font_faces(),
+                "qr_url": asset_url(qr_name),
+                "status_url": link,
+                "place": office.province.name if office.province_id else office.name,
+                "decided": timezone.localtime(declaration.decided_at or timezone.now()),
+                "language": declaration.language,
+            },
+        )
+    identifier = (declaration.uuid.hex + "-tb").encode()
+    return _write_pdf(html, {qr_name: (qr, "image/png")}, identifier)

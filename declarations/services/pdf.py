@@ -11,9 +11,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from audit.actions import AuditAction
 from audit.services import audit_record
 from declarations.models import Declaration
-from declarations.pdf import render_declaration_pdf
+from declarations.pdf import render_declaration_pdf, render_rejection_notice_pdf
 from notifications.services import messages_release_concerning
 
 logger = logging.getLogger(__name__)
@@ -22,6 +23,10 @@ logger = logging.getLogger(__name__)
 PDF_SWEEP_AFTER = timedelta(minutes=3)
 # Beyond this, a declaration that still cannot be rendered needs a person, not a sweeper.
 PDF_SWEEP_WINDOW = timedelta(days=7)
+
+
+# What the e-mails that carry the declaration's PDF wait for (notifications' held_for).
+HELD_FOR_PDF = "declaration_pdf"
 
 
 def declaration_pdf_filename(declaration: Declaration) -> str:
@@ -55,12 +60,13 @@ def declaration_pdf_render(*, declaration_id: int) -> bool:
                 declaration.pdf_rendered_at = timezone.now()
                 declaration.save(update_fields=["pdf", "pdf_rendered_at", "updated_at"])
                 audit_record(
-                    action="declaration.pdf_rendered", target=declaration,
+                    action=AuditAction.PDF_RENDERED, target=declaration,
                     data={"number": declaration.number, "bytes": len(content)},
                 )
                 rendered = True
             released = messages_release_concerning(
                 concerns=declaration,
+                held_for=HELD_FOR_PDF,
                 attachments=[{
                     "path": declaration.pdf.name,
                     "filename": declaration_pdf_filename(declaration),
@@ -88,5 +94,76 @@ def declarations_without_pdf(*, now=None) -> list[int]:
             submitted_at__gte=now - PDF_SWEEP_WINDOW,
         )
         .order_by("submitted_at")
+        .values_list("id", flat=True)[:200]
+    )
+
+
+HELD_FOR_REJECTION_NOTICE = "rejection_notice_pdf"
+
+
+def rejection_notice_filename(declaration: Declaration) -> str:
+    return f"thong-bao-tu-choi-{declaration.number}.pdf"
+
+
+def declaration_rejection_notice_render(*, declaration_id: int) -> bool:
+    """Render and store the rejection notice (01/TB-GDĐT) of a rejected declaration unless
+    it exists, then release the rejection e-mail with it attached. Safe to run twice.
+    Returns True when a notice was rendered now."""
+    declaration = (
+        Declaration.objects.select_related("office__province").filter(pk=declaration_id).first()
+    )
+    if declaration is None or declaration.status != Declaration.Status.REJECTED:
+        logger.warning("Declaration %s is not rejected: no rejection notice", declaration_id)
+        return False
+    content = (
+        None if declaration.rejection_notice_pdf
+        else render_rejection_notice_pdf(declaration)
+    )
+    rendered = False
+    stored_name = None
+    try:
+        with transaction.atomic():
+            declaration = Declaration.objects.select_for_update().get(pk=declaration_id)
+            if not declaration.rejection_notice_pdf and content is not None:
+                declaration.rejection_notice_pdf.save(
+                    rejection_notice_filename(declaration), ContentFile(content), save=False
+                )
+                stored_name = declaration.rejection_notice_pdf.name
+                declaration.rejection_notice_rendered_at = timezone.now()
+                declaration.save(update_fields=[
+                    "rejection_notice_pdf", "rejection_notice_rendered_at", "updated_at"
+                ])
+                audit_record(
+                    action=AuditAction.REJECTION_NOTICE_RENDERED, target=declaration,
+                    data={"number": declaration.number, "bytes": len(content)},
+                )
+                rendered = True
+            messages_release_concerning(
+                concerns=declaration,
+                held_for=HELD_FOR_REJECTION_NOTICE,
+                attachments=[{
+                    "path": declaration.rejection_notice_pdf.name,
+                    "filename": rejection_notice_filename(declaration),
+                    "content_type": "application/pdf",
+                }],
+            )
+    except BaseException:
+        if stored_name:
+            declaration.rejection_notice_pdf.storage.delete(stored_name)
+        raise
+    return rendered
+
+
+def declarations_without_rejection_notice(*, now=None) -> list[int]:
+    """Ids of recently rejected declarations whose notice should exist by now."""
+    now = now or timezone.now()
+    return list(
+        Declaration.objects.filter(
+            status=Declaration.Status.REJECTED,
+            rejection_notice_pdf="",
+            decided_at__lte=now - PDF_SWEEP_AFTER,
+            decided_at__gte=now - PDF_SWEEP_WINDOW,
+        )
+        .order_by("decided_at")
         .values_list("id", flat=True)[:200]
     )

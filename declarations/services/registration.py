@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from audit.actions import AuditAction
 from audit.services import audit_record
 from declarations.models import Attachment, Declaration
 from declarations.photos import PhotoRejected, SanitizedPhoto, sanitize_photo
@@ -198,6 +199,7 @@ def _notices_enqueue(declaration: Declaration) -> None:
                 subject=subject,
                 body=body,
                 hold=True,
+                held_for="declaration_pdf",
                 concerns=declaration,
                 dedup_key=f"declaration:{declaration.uuid}:received:email",
                 language=declaration.language,
@@ -248,7 +250,7 @@ def declaration_submit_self_registration(
                 stored_names.append(attachment.file.name)
                 attachment.save()
             audit_record(
-                action="declaration.submitted",
+                action=AuditAction.DECLARATION_SUBMITTED,
                 target=declaration,
                 data={
                     "number": declaration.number,

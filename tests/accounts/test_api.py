@@ -53,8 +53,10 @@ def test_token_authenticates_later_requests(api):
 @pytest.mark.parametrize(
     ("language", "message"),
     [
-        ("vi", "Mã số BHXH hoặc mật khẩu không đúng."),
-        ("en", "The BHXH code or the password is incorrect."),
+        ("vi", "Mã số BHXH (hoặc tên đăng nhập) hoặc mật khẩu không đúng. Lưu ý: mật khẩu "
+             "phân biệt chữ hoa và chữ thường."),
+        ("en", "The BHXH code (or login name) or the password is incorrect. Note that the "
+             "password is case-sensitive."),
     ],
 )
 def test_wrong_password_is_400_translated_by_accept_language(api, language, message):
@@ -68,8 +70,11 @@ def test_wrong_password_is_400_translated_by_accept_language(api, language, mess
 
 
 def test_unknown_code_gives_the_same_message_as_wrong_password(api):
-    response = api.post(URL, {"bhxh_code": "9999999999", "password": "x"})
-    assert response.json() == {"non_field_errors": ["Mã số BHXH hoặc mật khẩu không đúng."]}
+    user = UserFactory()
+    unknown = api.post(URL, {"bhxh_code": "9999999999", "password": "x"})
+    wrong = api.post(URL, {"bhxh_code": user.username, "password": "x"})
+    assert unknown.status_code == wrong.status_code == 400
+    assert unknown.json() == wrong.json()
 
 
 def test_inactive_account_gets_no_token(api):

@@ -76,5 +76,8 @@ def test_api_token_shares_the_limit():
     )
     assert response.status_code == 400
     assert response.json() == {
-        "non_field_errors": ["Too many failed attempts. Try again in 15 minutes."]
+        "non_field_errors": [
+                "Too many failed attempts. Try again in 15 minutes or use the forgotten "
+                "password function."
+            ]
     }

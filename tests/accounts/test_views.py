@@ -114,16 +114,12 @@ def test_anonymous_user_sees_login_link(client):
     assert 'data-testid="logout"' not in html
 
 
-def test_user_who_must_change_password_is_sent_there_when_the_flow_exists(client):
+def test_user_who_must_change_password_is_sent_to_set_one(client):
     user = UserFactory(must_change_password=True)
     response = client.post(
         reverse("accounts:login"), {"username": user.username, "password": DEFAULT_PASSWORD}
     )
-    try:
-        expected = reverse("accounts:password_change")
-    except Exception:
-        expected = reverse("home")
-    assert response["Location"] == expected
+    assert response["Location"] == reverse("accounts:password_initial")
 
 
 def test_login_applies_the_accounts_language_on_a_new_device(client):

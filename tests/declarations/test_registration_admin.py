@@ -94,7 +94,7 @@ def test_anonymous_cannot_open_attachments(client, two_offices):
 
 
 def test_staff_without_office_see_nothing(client, two_offices):
-    user = UserFactory(staff=True, office=None)
+    user = UserFactory(staff=True, office=False)
     user.user_permissions.add(Permission.objects.get(codename="view_declaration"))
     client.force_login(user)
     html = client.get(reverse("admin:declarations_declaration_changelist")).content.decode()

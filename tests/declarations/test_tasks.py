@@ -21,7 +21,7 @@ def _notices(declaration):
     sms = sms_enqueue(to=declaration.phone, body="Da nhan to khai", concerns=declaration)
     email = email_enqueue(
         to=declaration.email, subject=f"Tờ khai số {declaration.number}", body="Kính gửi",
-        hold=True, concerns=declaration,
+        hold=True, held_for="declaration_pdf", concerns=declaration,
     )
     return sms, email
 

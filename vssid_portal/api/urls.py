@@ -2,7 +2,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.api import ObtainTokenView
+from accounts.api import InitialPasswordView, ObtainTokenView
 from accounts.api_scan import ScanView
 from declarations.api import RegistrationCreateView
 from vssid_portal.api.views import api_root
@@ -12,6 +12,10 @@ app_name = "api"
 urlpatterns = [
     path("", api_root, name="root"),
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    path(
+        "account/password/initial/", InitialPasswordView.as_view(),
+        name="account-password-initial",
+    ),
     path("scan/", ScanView.as_view(), name="scan"),
     path("registrations/", RegistrationCreateView.as_view(), name="registrations"),
     path("", include("registry.api_urls")),

@@ -14,6 +14,9 @@ class SMSMessage:
     to: str  # E.164
     body: str  # plain ASCII
     id: str  # the OutboundMessage's uuid: our reference at the provider
+    # For a message carrying a secret: the body with the secret masked (what a log or a
+    # file outbox outside development may keep).
+    redacted_body: str | None = None
 
 
 @dataclass(frozen=True)

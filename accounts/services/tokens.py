@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from audit.actions import AuditAction
 from audit.services import audit_record
 
 
@@ -13,7 +14,7 @@ def auth_token_issue(*, user: User, request: HttpRequest | None = None) -> Token
     with transaction.atomic():
         token, created = Token.objects.get_or_create(user=user)
         audit_record(
-            action="accounts.token_issued",
+            action=AuditAction.TOKEN_ISSUED,
             target=user,
             actor=user,
             data={"created": created},
@@ -31,7 +32,7 @@ def user_language_set(*, user: User, language: str, request: HttpRequest | None 
         user.language = language
         user.save(update_fields=["language"])
         audit_record(
-            action="accounts.language_set", target=user, actor=user,
+            action=AuditAction.LANGUAGE_SET, target=user, actor=user,
             data={"language": language}, request=request,
         )
     return True

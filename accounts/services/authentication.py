@@ -1,0 +1,66 @@
+"""One authentication service for the web login, the API token view and the admin login:
+the failure limits, the audit records and the messages are the same whichever door a
+person knocks on."""
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts import login_throttle
+from accounts.models import User
+from accounts.selectors import user_by_login
+from audit.actions import AuditAction
+from audit.context import AuditContext
+from audit.services import audit_record
+
+MSG_INVALID = _(
+    "Mã số BHXH (hoặc tên đăng nhập) hoặc mật khẩu không đúng. "
+    "Lưu ý: mật khẩu phân biệt chữ hoa và chữ thường."
+)
+MSG_LOCKED = _(
+    "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút hoặc dùng chức năng "
+    "quên mật khẩu."
+)
+
+
+class LoginRefused(ValidationError):
+    """A refused login; `code` is "invalid_login" or "too_many"."""
+
+
+def _record(action: AuditAction, *, login: str, user: User | None, context: AuditContext) -> None:
+    # No login name in the record (a mistyped password field can land there): the user's
+    # id when the login names an account, nothing otherwise.
+    with transaction.atomic():
+        audit_record(
+            action=action,
+            object_type="accounts.user",
+            object_id=str(user.pk) if user is not None else "",
+            actor=user if action == AuditAction.LOGIN_SUCCEEDED else None,
+            data={"known_login": user is not None},
+            context=context,
+        )
+
+
+def login_authenticate(
+    *,
+    login: str,
+    password: str,
+    context: AuditContext,
+    request: HttpRequest | None = None,
+) -> User:
+    """The active account for `login` + `password`, or LoginRefused. Counts failures per
+    login name and per client address; every success, failure and refusal is audited.
+    The same message answers a wrong password, an unknown login and an inactive account."""
+    address = context.ip_address
+    if login_throttle.login_blocked(username=login, address=address):
+        _record(AuditAction.LOGIN_LOCKED, login=login, user=user_by_login(login), context=context)
+        raise LoginRefused(MSG_LOCKED, code="too_many")
+    user = authenticate(request=request, username=login, password=password)
+    if user is None or not user.is_active:
+        login_throttle.login_failed(username=login, address=address)
+        _record(AuditAction.LOGIN_FAILED, login=login, user=user_by_login(login), context=context)
+        raise LoginRefused(MSG_INVALID, code="invalid_login")
+    login_throttle.login_succeeded(username=login)
+    _record(AuditAction.LOGIN_SUCCEEDED, login=login, user=user, context=context)
+    return user
