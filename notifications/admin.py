@@ -36,10 +36,24 @@ class OutboundMessageAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def get_fields(self, request, obj=None):
+        fields = [*PERSONAL_FIELDS, *STATE_FIELDS, "sensitive"]
+        if obj is not None and obj.sensitive:
+            # A secret (temporary password, OTP) is never shown, not even to a superuser:
+            # the redacted copy stands in for the bodies.
+            fields = [f for f in fields if f not in ("body", "html_body")]
+            fields.insert(fields.index("attachments"), "redacted_body")
+        return fields
+
     def get_readonly_fields(self, request, obj=None):
-        if request.user.is_superuser:
-            return STATE_FIELDS
-        return STATE_FIELDS + PERSONAL_FIELDS
+        readonly = (*STATE_FIELDS, "sensitive", "redacted_body")
+        if request.user.is_superuser and not (obj is not None and obj.sensitive):
+            return readonly
+        return readonly + PERSONAL_FIELDS
+
+    @admin.display(description=_("nội dung (đã che thông tin bí mật)"))
+    def redacted_body(self, message: OutboundMessage) -> str:
+        return message.redacted.get("body", "")
 
     @admin.action(description=_("Gửi lại các thông báo thất bại đã chọn"),
                   permissions=["change"])

@@ -1,0 +1,36 @@
+"""The one client-address function: X-Forwarded-For is believed only from configured
+proxies, read from the right."""
+import pytest
+from django.test import RequestFactory
+
+from audit.actions import AuditAction
+from audit.context import AuditContext, client_address
+from audit.services import audit_record
+
+
+@pytest.mark.parametrize(
+    ("proxies", "remote", "forwarded", "expected"),
+    [
+        ([], "203.0.113.5", "1.2.3.4", "203.0.113.5"),
+        (["10.0.0.0/8"], "203.0.113.5", "1.2.3.4", "203.0.113.5"),
+        (["10.0.0.0/8"], "10.0.0.2", "1.2.3.4", "1.2.3.4"),
+        (["10.0.0.0/8"], "10.0.0.2", "6.6.6.6, 1.2.3.4", "1.2.3.4"),
+        (["10.0.0.0/8"], "10.0.0.2", "1.2.3.4, 10.0.0.9", "1.2.3.4"),
+        (["10.0.0.0/8"], "10.0.0.2", "garbage", "10.0.0.2"),
+        (["10.0.0.0/8"], "10.0.0.2", "", "10.0.0.2"),
+        (["127.0.0.1"], "127.0.0.1", "2001:db8::1", "2001:db8::1"),
+        ([], "not-an-ip", "", None),
+    ],
+)
+def test_client_address(settings, proxies, remote, forwarded, expected):
+    settings.TRUSTED_PROXIES = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+
+
+def test_unknown_actions_are_refused(db):
+    with pytest.raises(ValueError):
+        audit_record(action="declaration.made_up", object_type="x", object_id="1")
+    record = audit_record(action=AuditAction.DECLARATION_VIEWED, object_type="x",
+                          object_id="1", context=AuditContext(channel="admin"))
+    assert record.data == {"channel": "admin"}
