@@ -21,8 +21,11 @@ class Command(BaseCommand):
 
         demo.load_reference_data()
         demo.load_demo_people()
+        from vssid_portal.demo_declarations import demo_declarations_ensure
+
         try:
             logins = demo_accounts_ensure()
+            filed = demo_declarations_ensure()
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
 
@@ -38,6 +41,9 @@ class Command(BaseCommand):
         unregistered = getattr(demo, "DEMO_UNREGISTERED_CODE", None)
         if unregistered:
             self.stdout.write(f"  To try registration: BHXH code {unregistered} (no account yet)")
+        if filed:
+            self.stdout.write(f"  Pending declarations filed for the review queue: "
+                              f"{', '.join(filed)}")
         self.stdout.write(f"  Log in at {site}/accounts/login/ (staff: {site}/admin/)")
         if settings.DEBUG:
             self.stdout.write(f"  SMS and e-mails sent: {site}/dev/outbox/")
