@@ -85,7 +85,9 @@ class InitialPasswordView(APIView):
 
     @extend_schema(
         request=InitialPasswordSerializer,
-        responses={200: inline_serializer("InitialPasswordSet", {"detail": serializers.CharField()})},
+        responses={
+            200: inline_serializer("InitialPasswordSet", {"detail": serializers.CharField()})
+        },
         summary="Set your own password in place of the temporary one",
         tags=["auth"],
     )

@@ -8,7 +8,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
-
 def staff_otp_required() -> bool:
     return bool(getattr(settings, "STAFF_OTP_REQUIRED", False))
 

@@ -202,8 +202,8 @@ def test_reject_notifies_with_the_reason_and_a_notice_pdf(
 
 
 def test_rejected_citizen_can_register_again_at_once(offices):
-    from tests.declarations.registration_helpers import registration_data, sample_photos
     from declarations.services.registration import declaration_submit_self_registration
+    from tests.declarations.registration_helpers import registration_data, sample_photos
 
     first = declaration_for(offices.dongda)
     declaration_reject(actor=officer(offices.dongda), declaration_id=first.pk,

@@ -81,7 +81,8 @@ def _submit(declaration: Declaration) -> tuple[OutboundMessage, OutboundMessage]
                       dedup_key=f"declaration:{declaration.uuid}:received:sms")
     mail = email_enqueue(
         to=declaration.email, subject=f"Tờ khai đăng ký giao dịch điện tử số {declaration.number}",
-        body="Kính gửi chị Ánh, tờ khai đính kèm.", hold=True, held_for="declaration_pdf", concerns=declaration,
+        body="Kính gửi chị Ánh, tờ khai đính kèm.", hold=True, held_for="declaration_pdf",
+        concerns=declaration,
         dedup_key=f"declaration:{declaration.uuid}:received:email",
     )
     declaration_id = declaration.pk
