@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vssid_portal.languages import LANGUAGE_CHOICES
+
 
 class User(AbstractUser):
     # One full name, as Vietnamese names are written, instead of first/last name.
@@ -21,7 +23,9 @@ class User(AbstractUser):
         related_name="account",
     )
     must_change_password = models.BooleanField(_("phải đổi mật khẩu"), default=False)
-    language = models.CharField(_("ngôn ngữ"), max_length=8, default="vi")
+    language = models.CharField(
+        _("ngôn ngữ"), max_length=8, choices=LANGUAGE_CHOICES, default="vi"
+    )
 
     objects = UserManager()
 

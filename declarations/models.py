@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Sex
 from registry.text import fold
+from vssid_portal.languages import LANGUAGE_CHOICES
 
 
 def _private_upload_to(instance: models.Model, filename: str) -> str:
@@ -60,7 +61,9 @@ class Declaration(models.Model):
         "registry.Office", verbose_name=_("cơ quan BHXH tiếp nhận"), on_delete=models.PROTECT,
         related_name="declarations",
     )
-    language = models.CharField(_("ngôn ngữ"), max_length=8, default="vi")
+    language = models.CharField(
+        _("ngôn ngữ"), max_length=8, choices=LANGUAGE_CHOICES, default="vi"
+    )
     insured_person = models.ForeignKey(
         "registry.InsuredPerson", verbose_name=_("người tham gia"), on_delete=models.PROTECT,
         related_name="declarations",

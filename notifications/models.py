@@ -5,6 +5,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vssid_portal.languages import LANGUAGE_CHOICES
+
 
 class OutboundMessage(models.Model):
     class Channel(models.TextChoices):
@@ -27,7 +29,9 @@ class OutboundMessage(models.Model):
     html_body = models.TextField(_("nội dung HTML"), blank=True)
     # [{"path": <name in private storage>, "filename": ..., "content_type": ...}]
     attachments = models.JSONField(_("tệp đính kèm"), default=list, blank=True)
-    language = models.CharField(_("ngôn ngữ"), max_length=8, default="vi")
+    language = models.CharField(
+        _("ngôn ngữ"), max_length=8, choices=LANGUAGE_CHOICES, default="vi"
+    )
     # Carries a secret (temporary password, OTP): hidden in the admin, and its body replaced
     # by the redacted one once delivered or finally failed, so that it never rests readable.
     sensitive = models.BooleanField(_("chứa thông tin bí mật"), default=False)

@@ -38,6 +38,11 @@ def _urls(declaration: Declaration) -> list[tuple[str, str]]:
         ("get", reverse(CHANGELIST) + f"?q={declaration.bhxh_code}"),
         ("get", reverse(CHANGELIST) + f"?office={declaration.office.code}"),
         ("get", reverse(CHANGELIST) + "?status=pending&overdue=no"),
+        ("get", reverse(CHANGELIST) + "?submitted_at__gte=2000-01-01"),
+        ("get", "/admin/autocomplete/?app_label=accounts&model_name=staffassignment"
+                "&field_name=office&term=07"),
+        ("get", "/admin/autocomplete/?app_label=declarations&model_name=declaration"
+                "&field_name=office&term=07"),
     ]
 
 
@@ -52,7 +57,9 @@ def test_every_admin_url_refuses_an_officer_of_another_office(client, offices):
         data = {"reason_code": "other", "text": "x"} if method == "post" else None
         response = getattr(client, method)(url, data)
         body = response.content.decode(errors="replace")
-        if "/admin/declarations/declaration/?" in url:
+        if "/admin/autocomplete/" in url:
+            assert response.status_code in (403, 404), url
+        elif "/admin/declarations/declaration/?" in url:
             assert response.status_code == 200, url
             assert change_link not in body, url  # not listed (the search box echoes terms)
         else:
@@ -85,7 +92,9 @@ def test_every_admin_url_refuses_citizens_and_staff_without_office(client, offic
         for method, url in _urls(theirs):
             response = getattr(client, method)(url)
             body = response.content.decode(errors="replace")
-            if user.is_staff and "/admin/declarations/declaration/?" in url:
+            if "/admin/autocomplete/" in url:
+                assert response.status_code in (302, 403, 404), url
+            elif user.is_staff and "/admin/declarations/declaration/?" in url:
                 assert response.status_code == 200 and change_link not in body, url
             else:
                 assert response.status_code in (302, 403, 404), url

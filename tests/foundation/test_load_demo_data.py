@@ -151,11 +151,20 @@ def test_service_refuses_when_not_allowed(settings, fake_demo):
 def test_with_the_real_registry_demo_is_idempotent():
     from registry import demo
 
+    from declarations.models import Declaration
+
     first = _run()
     users = list(User.objects.order_by("pk").values())
+    pending = list(Declaration.objects.values_list("number", "status", "office__code"))
     second = _run()
-    assert first == second
+    assert "Pending declarations filed for the review queue" in first
+    assert first.split("  Pending")[0] == second.split("  Log in")[0]
+    assert "Pending declarations" not in second  # filed once only
     assert users == list(User.objects.order_by("pk").values())
+    assert sorted(pending) == sorted(Declaration.objects.values_list(
+        "number", "status", "office__code"))
+    assert {code for _n, status, code in pending if status == "submitted"} == {
+        "00106", "07902"}
     assert User.objects.get(username=demo.DEMO_CITIZEN_CODE).insured_person is not None
     guardian = User.objects.get(username=demo.DEMO_GUARDIAN_CODE)
     assert guardian.guardian_links.count() == len(demo.DEMO_CHILD_CODES)
