@@ -144,7 +144,8 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(Declaration)
 class DeclarationAdmin(admin.ModelAdmin):
-    list_display = ("number", "full_name", "bhxh_code", "kind", "status", "office_code",
+    # Kind is a filter, not a column: the row must fit a laptop screen beside the filters.
+    list_display = ("number", "full_name", "bhxh_code", "status", "office_code",
                     "submitted_at", "age")
     list_filter = (StatusFilter, "kind", OfficeFilter, ("submitted_at", admin.DateFieldListFilter),
                    OverdueFilter)

@@ -194,4 +194,4 @@ class Attachment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.declaration.number} {self.kind}"
+        return str(self.get_kind_display())
