@@ -46,10 +46,12 @@ messages: venv
 
 # Refresh the project-level catalogues (locale/: templates/ and vssid_portal/). Each app
 # refreshes its own with `cd <app> && ../.venv/bin/python ../manage.py makemessages ...`.
+# The apps are left out with 'app/?*', not 'app/*': makemessages turns 'x/*' into a match on
+# any directory named x, which would also skip templates/admin/declarations/.
 makemessages: venv
 	$(MANAGE) makemessages -l vi -l en --no-obsolete -i '.venv/*' -i 'var/*' -i 'locale/*' \
-		-i 'tests/*' -i 'bench/*' -i 'static/*' -i 'audit/*' -i 'registry/*' -i 'accounts/*' \
-		-i 'declarations/*' -i 'guardians/*' -i 'notifications/*'
+		-i 'tests/*' -i 'bench/*' -i 'static/*' -i 'audit/?*' -i 'registry/?*' -i 'accounts/?*' \
+		-i 'declarations/?*' -i 'guardians/?*' -i 'notifications/?*'
 
 run: setup
 	@mkdir -p var

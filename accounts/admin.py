@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CitizenAccount, StaffAssignment, StaffUser
@@ -220,5 +220,5 @@ class CitizenAccountAdmin(admin.ModelAdmin):
         self._apply(
             request, queryset,
             lambda **kw: citizen_account_set_active(active=True, **kw),
-            ngettext("Đã mở lại %(count)d tài khoản.", "Đã mở lại %(count)d tài khoản.", 2),
+            gettext("Đã mở lại %(count)d tài khoản."),
         )

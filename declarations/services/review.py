@@ -29,7 +29,7 @@ Status = Declaration.Status
 REJECTION_TEXT_MAX = 500
 
 MSG_NOT_FOUND = _("Không tìm thấy tờ khai này trong phạm vi cơ quan của bạn.")
-MSG_FINAL = _("Tờ khai %(number)s đã được %(status)s; không thể thay đổi quyết định.")
+MSG_FINAL = _("Tờ khai %(number)s đã có quyết định (%(status)s); không thể thay đổi.")
 MSG_REASON_REQUIRED = _("Chọn lý do từ chối.")
 MSG_TEXT_REQUIRED = _("Ghi rõ lý do để người kê khai biết cần sửa gì.")
 MSG_TEXT_TOO_LONG = _("Lý do từ chối dài tối đa %(max)d ký tự.")
@@ -61,7 +61,7 @@ def _refuse_if_final(declaration: Declaration) -> None:
         raise ReviewError(
             MSG_FINAL % {
                 "number": declaration.number,
-                "status": declaration.get_status_display().lower(),
+                "status": declaration.get_status_display(),
             },
             code="final",
         )

@@ -149,9 +149,8 @@ def test_service_refuses_when_not_allowed(settings, fake_demo):
 
 
 def test_with_the_real_registry_demo_is_idempotent():
-    from registry import demo
-
     from declarations.models import Declaration
+    from registry import demo
 
     first = _run()
     users = list(User.objects.order_by("pk").values())
