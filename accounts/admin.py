@@ -23,6 +23,7 @@ from accounts.services.staff import (
     citizen_account_unlock,
     staff_account_saved,
 )
+from audit.admin_lookups import DeclaredLookupsOnlyMixin
 from audit.context import AuditContext
 from registry.models import Office
 from registry.phones import normalize_vn_mobile
@@ -99,7 +100,7 @@ class StaffUserForm(forms.ModelForm):
 
 
 @admin.register(StaffUser)
-class StaffUserAdmin(admin.ModelAdmin):
+class StaffUserAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     form = StaffUserForm
     list_display = ("username", "full_name", "is_active", "offices", "last_login")
     list_filter = ("is_active",)
@@ -139,12 +140,13 @@ class StaffUserAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         staff_account_saved(
             actor=request.user, user=form.instance, created=not change,
+            password_changed=bool(form.cleaned_data.get("password1")),
             context=AuditContext.from_request(request),
         )
 
 
 @admin.register(CitizenAccount)
-class CitizenAccountAdmin(admin.ModelAdmin):
+class CitizenAccountAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     list_display = ("username", "full_name", "is_active", "must_change_password", "last_login",
                     "date_joined")
     list_filter = ("is_active", "must_change_password")

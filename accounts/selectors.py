@@ -1,6 +1,7 @@
 """Reads of the accounts app, above all who may see what: the offices a staff member
 covers, the staff a manager may manage, the citizen accounts staff may look up. Every
 admin list, page, action and file view goes through these."""
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 
 from accounts.models import StaffAssignment, User
@@ -73,10 +74,13 @@ def can_manage_staff(*, user) -> bool:
 
 
 def staff_manageable_by(*, user) -> QuerySet[User]:
-    """Staff accounts `user` may manage: all of them for a superuser; for a province
-    manager, the non-superuser staff all of whose assignments lie in the provinces they
-    manage (including staff not yet assigned anywhere, so that a new officer can be
-    created and assigned), never themselves."""
+    """Staff accounts `user` may manage: all of them for a superuser. A province manager
+    manages plain officers only: staff with at least one assignment, every assignment in
+    the provinces they manage, no manager role, no permission or group beyond the
+    officers' group; never superusers, never themselves. (Staff without any assignment
+    may carry other duties: only superusers manage them.)"""
+    from accounts.services.staff import OFFICERS_GROUP
+
     staff = User.objects.filter(is_staff=True)
     managed = province_ids_managed_by(user=user)
     if managed is None:
@@ -84,7 +88,19 @@ def staff_manageable_by(*, user) -> QuerySet[User]:
     if not managed:
         return User.objects.none()
     outside = StaffAssignment.objects.exclude(office__province_id__in=managed).values("user_id")
-    return staff.filter(is_superuser=False).exclude(pk=user.pk).exclude(pk__in=outside)
+    managers = StaffAssignment.objects.filter(role=StaffAssignment.Role.MANAGER).values(
+        "user_id"
+    )
+    inside = StaffAssignment.objects.filter(office__province_id__in=managed).values("user_id")
+    return (
+        staff.filter(is_superuser=False, pk__in=inside)
+        .exclude(pk=user.pk)
+        .exclude(pk__in=outside)
+        .exclude(pk__in=managers)
+        .exclude(user_permissions__isnull=False)
+        .exclude(groups__in=Group.objects.exclude(name=OFFICERS_GROUP))
+        .distinct()
+    )
 
 
 def offices_assignable_by(*, user) -> QuerySet[Office]:

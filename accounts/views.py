@@ -149,14 +149,7 @@ def staff_otp_enrol(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, gettext("Đã bật xác thực hai lớp."))
             return redirect("accounts:staff_otp")
-    if request.method == "GET" or "token" not in form.errors:
-        device = staff_otp_device_start(user=user)
-    else:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
-        if device is None:
-            device = staff_otp_device_start(user=user)
+    device = staff_otp_device_start(user=user)
     return render(request, "accounts/staff_otp.html", {
         "enrolled": False,
         "form": form,

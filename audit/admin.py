@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin_lookups import DeclaredLookupsOnlyMixin
 from audit.models import AuditRecord
 
 
@@ -21,7 +22,7 @@ class StaffActorFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     list_display = ["created_at", "action", "object_type", "object_id", "actor", "ip_address"]
     list_filter = ["action", ("actor", StaffActorFilter), "object_type"]
     search_fields = ["=object_id"]

@@ -14,10 +14,14 @@ def _trusted_networks(entries: tuple[str, ...]) -> tuple:
 
 
 def _parse_ip(value: str) -> str | None:
+    """The address in its plain form (an IPv4 address written as IPv6, ::ffff:10.0.0.2, is
+    10.0.0.2), or None when it is not an address."""
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        address = ipaddress.ip_address(value.strip())
     except ValueError:
         return None
+    mapped = getattr(address, "ipv4_mapped", None)
+    return str(mapped or address)
 
 
 def client_address(request: HttpRequest | None) -> str | None:

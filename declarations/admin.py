@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import offices_covered_by
 from audit.actions import AuditAction
+from audit.admin_lookups import DeclaredLookupsOnlyMixin
 from audit.context import AuditContext
 from audit.services import audit_record
 from declarations.models import Attachment, Declaration
@@ -52,17 +53,6 @@ from registry.text import fold
 
 Status = Declaration.Status
 EXPORT_MAX_ROWS = 10_000
-
-
-def _drop_nul(request: HttpRequest) -> HttpResponseRedirect | None:
-    """PostgreSQL refuses NUL in text: a filter or search holding one (only a crafted URL
-    does) is dropped rather than sent to the database."""
-    if any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
-        query = request.GET.copy()
-        for key in [k for k, v in request.GET.items() if "\x00" in k or "\x00" in v]:
-            del query[key]
-        return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
-    return None
 
 
 # --- filters -------------------------------------------------------------------------
@@ -149,7 +139,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(admin.ModelAdmin):
+class DeclarationAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     # Kind is a filter, not a column: the row must fit a laptop screen beside the filters.
     list_display = ("number", "full_name", "bhxh_code", "status", "office_code",
                     "submitted_at", "age")
@@ -201,9 +191,6 @@ class DeclarationAdmin(admin.ModelAdmin):
         return False
 
     # --- the queue --------------------------------------------------------------------
-
-    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
-        return _drop_nul(request) or super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         """One index per kind of term: a declaration number, a BHXH code, a phone (all

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.admin_lookups import DeclaredLookupsOnlyMixin
 from notifications.models import OutboundMessage
 from notifications.services import message_retry
 
@@ -16,7 +17,7 @@ STATE_FIELDS = (
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
+class OutboundMessageAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
     list_display = ("created_at", "channel", "status", "attempts", "segments", "sent_at",
                     "concerns_type")
     list_filter = ("status", "channel")

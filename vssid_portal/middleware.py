@@ -51,3 +51,39 @@ class PortalLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class MalformedParametersMiddleware:
+    """The admin's lists and forms send URL and form parameters straight to the database,
+    and PostgreSQL refuses NUL in text (a 500): a list URL holding one comes back without
+    those parameters, a form post holding one, or selecting objects by something that is
+    not an id, is a 400. (The portal's own pages and API check their parameters.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.core.exceptions import BadRequest
+        from django.http import HttpResponseRedirect
+
+        if not request.path_info.startswith("/admin/"):
+            return self.get_response(request)
+        if _has_nul(request.GET):
+            query = request.GET.copy()
+            for key in [k for k in request.GET if "\x00" in k or any(
+                "\x00" in v for v in request.GET.getlist(k)
+            )]:
+                del query[key]
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded", "multipart/form-data"
+        ):
+            if _has_nul(request.POST):
+                raise BadRequest("NUL in form fields")
+            if any(not value.isdigit() for value in request.POST.getlist("_selected_action")):
+                raise BadRequest("Selected objects must be ids")
+        return self.get_response(request)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data)

@@ -36,7 +36,8 @@ def officers_group() -> Group:
 
 
 def staff_account_saved(
-    *, actor: User, user: User, created: bool, context: AuditContext
+    *, actor: User, user: User, created: bool, context: AuditContext,
+    password_changed: bool = False,
 ) -> None:
     """After the admin saved a staff account and its assignments: it is staff, in the
     officers group, and the change is audited with the assignments it now has."""
@@ -57,7 +58,9 @@ def staff_account_saved(
         )
         audit_record(
             action=AuditAction.STAFF_ASSIGNMENT_CHANGED, target=user, actor=actor,
-            data={"created": created, "assignments": assignments}, context=context,
+            data={"created": created, "assignments": assignments,
+                  "password_changed": password_changed},
+            context=context,
         )
 
 

@@ -36,16 +36,17 @@ def staff_otp_confirmed_device(user: User) -> TOTPDevice | None:
 
 
 def staff_otp_device_start(*, user: User) -> TOTPDevice:
-    """The unconfirmed device whose QR the staff member scans (a fresh one each time, so a
-    QR once shown and abandoned is worthless). Refused once a device is confirmed: a
-    password alone must not be enough to add a second one."""
+    """The unconfirmed device whose QR the staff member scans (the same one until it is
+    confirmed: a page loaded by another site must not restart an enrolment). Refused once
+    a device is confirmed: a password alone must not be enough to add a second one."""
     if not user.is_staff:
         raise StaffOTPError(MSG_NOT_STAFF, code="not_staff")
     with transaction.atomic():
         if staff_otp_confirmed_device(user) is not None:
             raise StaffOTPError(MSG_ALREADY, code="already_enrolled")
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+        pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+        return pending or TOTPDevice.objects.create(user=user, name=DEVICE_NAME,
+                                                    confirmed=False)
 
 
 def staff_otp_device_confirm(*, user: User, token: str, context: AuditContext) -> TOTPDevice:

@@ -103,7 +103,9 @@ def _account_for(declaration: Declaration, password: str) -> tuple[User, AuditAc
         username=declaration.bhxh_code
     ).first()
     if holder is not None or (
-        user is not None and user.insured_person_id not in (None, person.pk)
+        user is not None
+        and (user.insured_person_id not in (None, person.pk) or user.is_staff
+             or user.is_superuser)
     ):
         raise ReviewError(MSG_ACCOUNT_TAKEN % {"code": declaration.bhxh_code},
                           code="account_conflict")

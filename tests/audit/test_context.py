@@ -34,3 +34,10 @@ def test_unknown_actions_are_refused(db):
     record = audit_record(action=AuditAction.DECLARATION_VIEWED, object_type="x",
                           object_id="1", context=AuditContext(channel="admin"))
     assert record.data == {"channel": "admin"}
+
+
+def test_ipv4_written_as_ipv6_is_the_same_proxy(settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    request = RequestFactory().get("/", REMOTE_ADDR="::ffff:10.0.0.2",
+                                   HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_address(request) == "1.2.3.4"

@@ -3,9 +3,11 @@
 With nothing set the portal runs on the embedded default: SQLite, Celery tasks executed
 in-process after commit, e-mail and SMS written to local outboxes under ``var/``.
 """
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "vssid_portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "vssid_portal.middleware.MalformedParametersMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
@@ -65,6 +68,11 @@ ROOT_URLCONF = "vssid_portal.urls"
 # Proxies (addresses or networks) whose X-Forwarded-For is believed when finding the
 # client's address (audit.context.client_address); empty: REMOTE_ADDR is the client.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address") from _error
 WSGI_APPLICATION = "vssid_portal.wsgi.application"
 ASGI_APPLICATION = "vssid_portal.asgi.application"
 
