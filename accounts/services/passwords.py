@@ -34,7 +34,10 @@ def password_initial_set(*, user: User, new_password: str, context: AuditContext
     """Replace the temporary password of an account that must change it. One
     transaction: the new hash, must_change_password off, an audit record."""
     with transaction.atomic():
-        user = User.objects.select_for_update().select_related("insured_person").get(pk=user.pk)
+        user = (
+            User.objects.select_for_update(of=("self",)).select_related("insured_person")
+            .get(pk=user.pk)
+        )
         if not user.must_change_password:
             raise ValidationError(MSG_NOT_REQUIRED, code="not_required")
         if user.check_password(new_password):

@@ -66,7 +66,8 @@ def staff_account_saved(
 
 def _citizen(actor: User, user_id: int) -> User:
     user = (
-        citizen_accounts_visible_to(user=actor).select_for_update().filter(pk=user_id).first()
+        citizen_accounts_visible_to(user=actor).select_for_update(of=("self",))
+        .filter(pk=user_id).first()
     )
     if user is None:
         raise PermissionDenied
