@@ -33,6 +33,47 @@ def declaration_pdf_filename(declaration: Declaration) -> str:
     return f"to-khai-{declaration.number}.pdf"
 
 
+def _store_and_release(
+    *, declaration_id: int, field: str, rendered_at: str, content: bytes | None, filename,
+    held_for: str, action: AuditAction,
+) -> tuple[Declaration, bool, int]:
+    """Under the declaration's lock: store `content` in the file field `field` (and the time
+    in `rendered_at`) unless a file is there already, audit it, then release the
+    e-mails held for `held_for` with that file attached. Returns (declaration, whether it
+    was stored now, how many messages were released). A stored file is deleted again if
+    the transaction fails."""
+    stored_name = None
+    try:
+        with transaction.atomic():
+            declaration = Declaration.objects.select_for_update().get(pk=declaration_id)
+            file = getattr(declaration, field)
+            rendered = False
+            if not file and content is not None:
+                file.save(filename(declaration), ContentFile(content), save=False)
+                stored_name = file.name
+                setattr(declaration, rendered_at, timezone.now())
+                declaration.save(update_fields=[field, rendered_at, "updated_at"])
+                audit_record(
+                    action=action, target=declaration,
+                    data={"number": declaration.number, "bytes": len(content)},
+                )
+                rendered = True
+            released = messages_release_concerning(
+                concerns=declaration,
+                held_for=held_for,
+                attachments=[{
+                    "path": file.name,
+                    "filename": filename(declaration),
+                    "content_type": "application/pdf",
+                }],
+            )
+    except BaseException:
+        if stored_name:
+            Declaration._meta.get_field(field).storage.delete(stored_name)
+        raise
+    return declaration, rendered, released
+
+
 def declaration_pdf_render(*, declaration_id: int) -> bool:
     """Render and store the PDF unless it exists, then release the held e-mails concerning
     the declaration with the PDF attached. Returns True when a PDF was rendered now.
@@ -47,36 +88,12 @@ def declaration_pdf_render(*, declaration_id: int) -> bool:
         return False
     # Render outside the lock (tens of milliseconds); the lock decides who stores it.
     content = None if declaration.pdf else render_declaration_pdf(declaration)
-    rendered = False
-    stored_name = None
-    try:
-        with transaction.atomic():
-            declaration = Declaration.objects.select_for_update().get(pk=declaration_id)
-            if not declaration.pdf and content is not None:
-                declaration.pdf.save(
-                    declaration_pdf_filename(declaration), ContentFile(content), save=False
-                )
-                stored_name = declaration.pdf.name
-                declaration.pdf_rendered_at = timezone.now()
-                declaration.save(update_fields=["pdf", "pdf_rendered_at", "updated_at"])
-                audit_record(
-                    action=AuditAction.PDF_RENDERED, target=declaration,
-                    data={"number": declaration.number, "bytes": len(content)},
-                )
-                rendered = True
-            released = messages_release_concerning(
-                concerns=declaration,
-                held_for=HELD_FOR_PDF,
-                attachments=[{
-                    "path": declaration.pdf.name,
-                    "filename": declaration_pdf_filename(declaration),
-                    "content_type": "application/pdf",
-                }],
-            )
-    except BaseException:
-        if stored_name:
-            declaration.pdf.storage.delete(stored_name)
-        raise
+    declaration, rendered, released = _store_and_release(
+        declaration_id=declaration_id, field="pdf", rendered_at="pdf_rendered_at",
+        content=content,
+        filename=declaration_pdf_filename, held_for=HELD_FOR_PDF,
+        action=AuditAction.PDF_RENDERED,
+    )
     logger.info(
         "Declaration %s: PDF %s, %s held message(s) released", declaration.number,
         "rendered" if rendered else "already there", released,
@@ -119,38 +136,12 @@ def declaration_rejection_notice_render(*, declaration_id: int) -> bool:
         None if declaration.rejection_notice_pdf
         else render_rejection_notice_pdf(declaration)
     )
-    rendered = False
-    stored_name = None
-    try:
-        with transaction.atomic():
-            declaration = Declaration.objects.select_for_update().get(pk=declaration_id)
-            if not declaration.rejection_notice_pdf and content is not None:
-                declaration.rejection_notice_pdf.save(
-                    rejection_notice_filename(declaration), ContentFile(content), save=False
-                )
-                stored_name = declaration.rejection_notice_pdf.name
-                declaration.rejection_notice_rendered_at = timezone.now()
-                declaration.save(update_fields=[
-                    "rejection_notice_pdf", "rejection_notice_rendered_at", "updated_at"
-                ])
-                audit_record(
-                    action=AuditAction.REJECTION_NOTICE_RENDERED, target=declaration,
-                    data={"number": declaration.number, "bytes": len(content)},
-                )
-                rendered = True
-            messages_release_concerning(
-                concerns=declaration,
-                held_for=HELD_FOR_REJECTION_NOTICE,
-                attachments=[{
-                    "path": declaration.rejection_notice_pdf.name,
-                    "filename": rejection_notice_filename(declaration),
-                    "content_type": "application/pdf",
-                }],
-            )
-    except BaseException:
-        if stored_name:
-            declaration.rejection_notice_pdf.storage.delete(stored_name)
-        raise
+    _declaration, rendered, _released = _store_and_release(
+        declaration_id=declaration_id, field="rejection_notice_pdf",
+        rendered_at="rejection_notice_rendered_at", content=content,
+        filename=rejection_notice_filename, held_for=HELD_FOR_REJECTION_NOTICE,
+        action=AuditAction.REJECTION_NOTICE_RENDERED,
+    )
     return rendered
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from audit.actions import AuditAction
+from audit.context import request_channel
 from audit.services import audit_record
 from declarations.models import Attachment, Declaration
 from declarations.photos import PhotoRejected, SanitizedPhoto, sanitize_photo
@@ -152,12 +153,6 @@ def _language(value: str) -> str:
     return value if value in codes else settings.LANGUAGE_CODE
 
 
-def _channel(request: HttpRequest | None) -> str:
-    if request is None:
-        return "internal"
-    return "api" if request.path.startswith("/api/") else "web"
-
-
 def _notices_enqueue(declaration: Declaration) -> None:
     link = status_url(declaration)
     with translation.override(declaration.language):
@@ -258,7 +253,7 @@ def declaration_submit_self_registration(
                     "office": validated.office.code,
                     "attachments": len(PHOTO_KINDS),
                     "send_email": declaration.send_email,
-                    "channel": _channel(request),
+                    "channel": request_channel(request),
                 },
                 request=request,
             )
