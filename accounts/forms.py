@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.devices import device_knows
 from accounts.services import LoginRefused, login_authenticate
 from audit.context import AuditContext
 
@@ -56,6 +57,7 @@ def _clean_through_service(form: AuthenticationForm) -> dict:
                 password=password,
                 context=AuditContext.from_request(form.request),
                 request=form.request,
+                known_device=device_knows(form.request, username),
             )
         except LoginRefused as exc:
             raise ValidationError(exc.messages[0], code=exc.code) from None

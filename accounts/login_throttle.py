@@ -1,18 +1,34 @@
-"""Failed log-ins, counted per login name and per client address in the cache: after too
-many, log-ins are refused for a while, even with the right password (password guessing
-against BHXH codes, which are not secret). Keys are hashed: no BHXH code in the cache."""
+"""Failed log-ins, counted per login name and per client address in the cache.
+
+Per login name: after the second failure each try must wait longer (1, 2, 4 … seconds),
+and after LOGIN_FAILURES_PER_NAME failures the name is locked for LOGIN_LOCK_SECONDS; the
+refusal says until when. The counters exist for any name typed, account or not, so the
+answer never tells whether a BHXH code has an account.
+
+Per client address: LOGIN_FAILURES_PER_ADDRESS failures in 15 minutes lock the address —
+but mobile carriers put thousands of people behind one address, so a browser where the
+account logged in before (a signed "known device" cookie, see accounts.devices) is let
+through both locks. The owner can always get in anyway through the forgotten-password
+flow, which clears the name's lock. Keys are hashed: no BHXH code in the cache. When the
+cache is down, logins are not limited rather than refused (logged)."""
+import datetime
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
-WINDOW_SECONDS = 15 * 60
+logger = logging.getLogger(__name__)
+
+ADDRESS_WINDOW_SECONDS = 15 * 60
 
 
-def _limits() -> tuple[int, int]:
+def _limits() -> tuple[int, int, int]:
     return (
-        getattr(settings, "LOGIN_FAILURES_PER_NAME", 10),
-        getattr(settings, "LOGIN_FAILURES_PER_ADDRESS", 50),
+        getattr(settings, "LOGIN_FAILURES_PER_NAME", 5),
+        getattr(settings, "LOGIN_FAILURES_PER_ADDRESS", 100),
+        getattr(settings, "LOGIN_LOCK_SECONDS", 15 * 60),
     )
 
 
@@ -21,31 +37,65 @@ def _key(kind: str, value: str) -> str:
     return f"login-failures:{kind}:{digest}"
 
 
-def login_blocked(*, username: str, address: str | None) -> bool:
-    per_name, per_address = _limits()
-    if cache.get(_key("name", username.lower()), 0) >= per_name:
-        return True
-    return bool(address) and cache.get(_key("address", address), 0) >= per_address
-
-
-def _increment(key: str) -> None:
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
+def _get(key: str, default):
     try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
+        return cache.get(key, default)
+    except Exception:  # the cache (Redis) is down: do not refuse the citizen for it
+        logger.warning("Login limits unavailable (cache error)", exc_info=True)
+        return default
+
+
+def _name_state(username: str) -> dict:
+    state = _get(_key("name", username.lower()), None)
+    return state if isinstance(state, dict) else {"count": 0, "last": 0.0}
+
+
+def name_blocked_until(*, username: str) -> datetime.datetime | None:
+    """Until when the login name is refused (growing delays, then the lock), or None."""
+    per_name, _per_address, lock_seconds = _limits()
+    state = _name_state(username)
+    count = state.get("count", 0)
+    if count < 2:
+        return None
+    wait = lock_seconds if count >= per_name else min(2 ** (count - 2), lock_seconds)
+    until = datetime.datetime.fromtimestamp(state.get("last", 0.0) + wait, tz=datetime.UTC)
+    return until if until > timezone.now() else None
+
+
+def address_blocked(*, address: str | None) -> bool:
+    _per_name, per_address, _lock = _limits()
+    return bool(address) and _get(_key("address", address), 0) >= per_address
+
+
+def login_blocked(*, username: str, address: str | None) -> bool:
+    return name_blocked_until(username=username) is not None or address_blocked(address=address)
 
 
 def login_failed(*, username: str, address: str | None) -> None:
-    _increment(_key("name", username.lower()))
-    if address:
-        _increment(_key("address", address))
+    _per_name, _per_address, lock_seconds = _limits()
+    state = _name_state(username)
+    state = {"count": state.get("count", 0) + 1, "last": timezone.now().timestamp()}
+    try:
+        cache.set(_key("name", username.lower()), state, timeout=lock_seconds + 3600)
+        if address:
+            key = _key("address", address)
+            cache.add(key, 0, timeout=ADDRESS_WINDOW_SECONDS)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=ADDRESS_WINDOW_SECONDS)
+    except Exception:
+        logger.warning("Login failure not counted (cache error)", exc_info=True)
 
 
 def login_succeeded(*, username: str) -> None:
-    cache.delete(_key("name", username.lower()))
+    login_failures_clear(username=username)
 
 
 def login_failures_clear(*, username: str) -> None:
-    """Staff unlocked the account (or its owner proved who they are): forget its failures."""
-    cache.delete(_key("name", username.lower()))
+    """The owner proved who they are (a good password, a password reset) or staff unlocked
+    the account: forget the name's failures."""
+    try:
+        cache.delete(_key("name", username.lower()))
+    except Exception:
+        logger.warning("Login failures not cleared (cache error)", exc_info=True)

@@ -4,6 +4,7 @@ offices (an assignment to a province office covers its local offices)."""
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import CooldownMixin, SideChannelDevice, ThrottlingMixin
 
 from vssid_portal.languages import LANGUAGE_CHOICES
 
@@ -96,3 +97,65 @@ class CitizenAccount(User):
         proxy = True
         verbose_name = _("tài khoản người tham gia")
         verbose_name_plural = _("tài khoản người tham gia")
+
+
+class OneTimeCode(ThrottlingMixin, CooldownMixin, SideChannelDevice):
+    """A one-time code (OTP) sent by SMS or e-mail to confirm one pending change: a
+    password change or a password reset. django-otp's side-channel device, with its
+    cooldown (no resend before OTP_RESEND_SECONDS) and its throttling (1, 2, 4 … seconds
+    between wrong tries); unlike django-otp's devices, the code is stored only as an HMAC
+    bound to the purpose and to the pending change, and compared in constant time.
+    django-otp's `token` field stays empty."""
+
+    class Purpose(models.TextChoices):
+        PASSWORD_CHANGE = "password_change", _("Đổi mật khẩu")
+        PASSWORD_RESET = "password_reset", _("Quên mật khẩu")
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("Thư điện tử")
+
+    purpose = models.CharField(_("mục đích"), max_length=20, choices=Purpose.choices)
+    channel = models.CharField(_("kênh"), max_length=5, choices=Channel.choices)
+    destination = models.CharField(_("nơi nhận"), max_length=254, blank=True)
+    # A new random value for each pending change: a code confirms only the change it was
+    # sent for.
+    pending_id = models.CharField(max_length=32, blank=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    # The hash (Django's password hasher) of the new password waiting for the code.
+    pending_password = models.CharField(max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = _("mã OTP")
+        verbose_name_plural = _("mã OTP")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "purpose"], name="one_time_code_per_purpose")
+        ]
+
+    def get_cooldown_duration(self) -> int:
+        from django.conf import settings
+
+        return getattr(settings, "OTP_RESEND_SECONDS", 60)
+
+    def get_throttle_factor(self) -> int:
+        from django.conf import settings
+
+        return getattr(settings, "OTP_THROTTLE_FACTOR", 1)
+
+
+class OneTimeCodeIssue(models.Model):
+    """One code sent (or asked for): what the limits per phone or e-mail and per client
+    address count. Destinations are kept as keyed hashes, not as phone numbers."""
+
+    destination_hash = models.CharField(max_length=64, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("lần gửi mã OTP")
+        verbose_name_plural = _("lần gửi mã OTP")
+        indexes = [models.Index(fields=["destination_hash", "created_at"]),
+                   models.Index(fields=["ip_address", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"

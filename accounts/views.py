@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.devices import device_remember
 from accounts.forms import InitialPasswordForm, LoginForm, StaffOTPConfirmForm
 from accounts.services import password_initial_set, user_language_set
 from accounts.services.staff_otp import (
@@ -48,6 +49,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: LoginForm) -> HttpResponse:
         response = super().form_valid(form)
         user = form.get_user()
+        device_remember(self.request, response, user.get_username())
         chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if chosen:
             # Chosen on this device before logging in: it becomes the account's language.

@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import login_throttle
@@ -19,8 +20,12 @@ MSG_INVALID = _(
     "Lưu ý: mật khẩu phân biệt chữ hoa và chữ thường."
 )
 MSG_LOCKED = _(
-    "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút hoặc dùng chức năng "
-    "quên mật khẩu."
+    "Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(time)s, hoặc dùng chức năng "
+    "Quên mật khẩu để đặt lại mật khẩu ngay."
+)
+MSG_ADDRESS_LOCKED = _(
+    "Có quá nhiều lần đăng nhập sai từ mạng của bạn. Vui lòng thử lại sau ít phút, hoặc dùng "
+    "chức năng Quên mật khẩu."
 )
 
 
@@ -48,14 +53,24 @@ def login_authenticate(
     password: str,
     context: AuditContext,
     request: HttpRequest | None = None,
+    known_device: bool = False,
 ) -> User:
-    """The active account for `login` + `password`, or LoginRefused. Counts failures per
-    login name and per client address; every success, failure and refusal is audited.
-    The same message answers a wrong password, an unknown login and an inactive account."""
+    """The active account for `login` + `password`, or LoginRefused. Failures slow the
+    login name down, then lock it for a while, and count per client address; a browser
+    where the account logged in before (`known_device`) passes both. Every success,
+    failure and refusal is audited. The same message answers a wrong password, an unknown
+    login and an inactive account."""
     address = context.ip_address
-    if login_throttle.login_blocked(username=login, address=address):
-        _record(AuditAction.LOGIN_LOCKED, login=login, user=user_by_login(login), context=context)
-        raise LoginRefused(MSG_LOCKED, code="too_many")
+    if not known_device:
+        until = login_throttle.name_blocked_until(username=login)
+        if until is not None or login_throttle.address_blocked(address=address):
+            _record(AuditAction.LOGIN_LOCKED, login=login, user=user_by_login(login),
+                    context=context)
+            if until is None:
+                raise LoginRefused(MSG_ADDRESS_LOCKED, code="too_many")
+            when = timezone.localtime(until)
+            raise LoginRefused(MSG_LOCKED % {"time": f"{when:%H:%M:%S %d/%m/%Y}"},
+                               code="too_many")
     user = authenticate(request=request, username=login, password=password)
     if user is None or not user.is_active:
         login_throttle.login_failed(username=login, address=address)

@@ -36,14 +36,19 @@ def test_other_accounts_are_not_blocked_by_one_name(client):
 
 
 def test_success_resets_the_count(client):
+    from freezegun import freeze_time
+
     user = UserFactory()
-    for _ in range(2):
-        _login(client, user.username, "wrong")
-    assert _login(client, user.username, DEFAULT_PASSWORD).status_code == 302
-    client.logout()
-    for _ in range(2):
-        _login(client, user.username, "wrong")
-    assert _login(client, user.username, DEFAULT_PASSWORD).status_code == 302
+    with freeze_time() as clock:
+        for _ in range(2):
+            _login(client, user.username, "wrong")
+        clock.tick(2)  # the delay after the second failure
+        assert _login(client, user.username, DEFAULT_PASSWORD).status_code == 302
+        client.logout()  # (forgets the known-device cookie too)
+        for _ in range(2):
+            _login(client, user.username, "wrong")
+            clock.tick(2)
+        assert _login(client, user.username, DEFAULT_PASSWORD).status_code == 302
 
 
 def test_one_address_trying_many_names_is_blocked(client):
@@ -72,12 +77,95 @@ def test_api_token_shares_the_limit():
         api.post("/api/v1/auth/token/", {"bhxh_code": user.username, "password": "wrong"})
     response = api.post(
         "/api/v1/auth/token/", {"bhxh_code": user.username, "password": DEFAULT_PASSWORD},
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
-    assert response.json() == {
-        "non_field_errors": [
-                "Too many failed attempts. Try again in 15 minutes or use the forgotten "
-                "password function."
-            ]
-    }
+    [message] = response.json()["non_field_errors"]
+    assert message.startswith("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau ")
+    assert "Quên mật khẩu" in message
+
+
+def test_growing_delays_then_a_lock_that_says_until_when(client, settings):
+    from freezegun import freeze_time
+
+    settings.LOGIN_FAILURES_PER_NAME = 5
+    user = UserFactory()
+    with freeze_time("2026-11-30 08:00:00+07:00") as clock:
+        _login(client, user.username, "wrong")
+        _login(client, user.username, "wrong")
+        # The third try within a second is refused without being counted.
+        refused = _login(client, user.username, DEFAULT_PASSWORD)
+        assert "08:00:01" in refused.content.decode()
+        for _ in range(3):
+            clock.tick(60)
+            _login(client, user.username, "wrong")
+        clock.tick(60)
+        html = _login(client, user.username, DEFAULT_PASSWORD).content.decode()
+        assert "08:18:00 30/11/2026" in html  # 15 minutes after the fifth failure (08:03)
+        clock.tick(15 * 60 + 1)
+        assert _login(client, user.username, DEFAULT_PASSWORD).status_code == 302
+
+
+def test_unknown_codes_are_locked_alike(client, settings):
+    settings.LOGIN_FAILURES_PER_NAME = 3
+    settings.LOGIN_FAILURES_PER_ADDRESS = 100
+    user = UserFactory()
+    from freezegun import freeze_time
+
+    with freeze_time() as clock:
+        for name in (user.username, "0999999999"):
+            for _ in range(3):
+                _login(client, name, "wrong")
+                clock.tick(60)
+        known = _login(client, user.username, "wrong")
+        unknown = _login(client, "0999999999", "wrong")
+    import re
+
+    def page(response, name):
+        html = response.content.decode().replace(name, "X")
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+        return re.sub(r"\d\d:\d\d:\d\d \d\d/\d\d/\d{4}", "TIME", html)
+
+    assert known.status_code == unknown.status_code == 200
+    assert page(known, user.username) == page(unknown, "0999999999")
+
+
+def test_a_known_device_passes_the_locks_set_off_by_others(client, settings):
+    """A flood against one account from many addresses, and a carrier address locked by
+    others' failures, do not keep its owner out on the phone where they logged in before."""
+    settings.LOGIN_FAILURES_PER_NAME = 3
+    user = UserFactory()
+    assert _login(client, user.username, DEFAULT_PASSWORD).status_code == 302
+    device = client.cookies["vssid_device"].value
+    client.logout()  # the test client forgets every cookie; the phone keeps this one
+    client.cookies["vssid_device"] = device
+    attacker = client.__class__()
+    for n in range(30):
+        attacker.post(reverse("accounts:login"),
+                      {"username": user.username, "password": f"guess{n}"},
+                      REMOTE_ADDR=f"198.51.100.{n}")
+    for n in range(10):
+        attacker.post(reverse("accounts:login"), {"username": f"01234567{n:02d}", "password": "x"})
+    assert _login(attacker, user.username, DEFAULT_PASSWORD).status_code == 200  # locked
+    assert _login(client, user.username, DEFAULT_PASSWORD).status_code == 302  # the owner
+
+
+def test_a_forged_device_cookie_is_ignored(client, settings):
+    settings.LOGIN_FAILURES_PER_NAME = 2
+    user = UserFactory()
+    for _ in range(2):
+        _login(client, user.username, "wrong")
+    client.cookies["vssid_device"] = "forged:value"
+    assert _login(client, user.username, DEFAULT_PASSWORD).status_code == 200
+
+
+def test_cache_down_does_not_refuse_logins(client, monkeypatch):
+    from django.core.cache import cache
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    for name in ("get", "set", "add", "incr", "delete"):
+        monkeypatch.setattr(cache, name, broken)
+    user = UserFactory()
+    _login(client, user.username, "wrong")
+    assert _login(client, user.username, DEFAULT_PASSWORD).status_code == 302

@@ -104,10 +104,19 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-# Failed log-ins (web and API token) tolerated per login name and per client address within
-# 15 minutes before log-ins are refused for a while (accounts/login_throttle.py).
-LOGIN_FAILURES_PER_NAME = env.int("LOGIN_FAILURES_PER_NAME", default=10)
-LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=50)
+# Failed log-ins (web, API token, admin): per login name, growing delays then a lock of
+# LOGIN_LOCK_SECONDS after LOGIN_FAILURES_PER_NAME; per client address, a lock after
+# LOGIN_FAILURES_PER_ADDRESS in 15 minutes; known devices pass (accounts/login_throttle.py).
+LOGIN_FAILURES_PER_NAME = env.int("LOGIN_FAILURES_PER_NAME", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=100)
+LOGIN_LOCK_SECONDS = env.int("LOGIN_LOCK_SECONDS", default=15 * 60)
+# One-time codes (accounts/services/otp.py).
+OTP_VALID_SECONDS = 300
+OTP_RESEND_SECONDS = 60
+OTP_THROTTLE_FACTOR = 1
+OTP_PER_DESTINATION_HOUR = env.int("OTP_PER_DESTINATION_HOUR", default=5)
+OTP_PER_DESTINATION_DAY = env.int("OTP_PER_DESTINATION_DAY", default=10)
+OTP_PER_ADDRESS_HOUR = env.int("OTP_PER_ADDRESS_HOUR", default=30)
 # Staff must give a TOTP code (django-otp) to open the admin; on in production.
 STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=False)
 OTP_TOTP_ISSUER = "VssID"
