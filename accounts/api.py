@@ -1,5 +1,6 @@
 """REST API of the accounts app: token authentication."""
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -9,7 +10,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.forms import normalize_login
-from accounts.services import LoginRefused, auth_token_issue, login_authenticate
+from accounts.services import (
+    LoginRefused,
+    auth_token_issue,
+    login_authenticate,
+    password_change_confirm,
+    password_change_request,
+    password_reset_confirm,
+    password_reset_request,
+)
+from accounts.services.otp import OTPError
 from accounts.services.passwords import password_initial_set
 from audit.context import AuditContext
 
@@ -104,4 +114,176 @@ class InitialPasswordView(APIView):
             if hasattr(exc, "error_dict"):
                 raise serializers.ValidationError(exc.message_dict) from None
             raise serializers.ValidationError({"detail": exc.messages}) from None
+        return Response({"detail": _("Đã đặt mật khẩu mới.")})
+
+
+def _password_field(label):
+    return serializers.CharField(
+        label=label, trim_whitespace=False, max_length=128, write_only=True,
+        style={"input_type": "password"},
+        error_messages={"required": _("Nhập mật khẩu."), "blank": _("Nhập mật khẩu.")},
+    )
+
+
+def _raise_drf(exc: DjangoValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        raise serializers.ValidationError(exc.message_dict) from None
+    raise serializers.ValidationError({"detail": exc.messages}) from None
+
+
+def _challenge_body(challenge) -> dict:
+    return {
+        "detail": _("Mã OTP đã được gửi qua SMS tới số %(to)s.") % {
+            "to": challenge.masked_destination
+        },
+        "resend_after": challenge.resend_in,
+        "expires_in": max(0, int((challenge.expires_at - timezone.now()).total_seconds())),
+    }
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = _password_field(_("Mật khẩu hiện tại"))
+    new_password = _password_field(_("Mật khẩu mới"))
+
+
+class OTPSerializer(serializers.Serializer):
+    otp = serializers.CharField(
+        label=_("Mã OTP"), max_length=12,
+        error_messages={"required": _("Nhập mã OTP."), "blank": _("Nhập mã OTP.")},
+    )
+
+
+class PasswordChangeView(APIView):
+    """Step 1 of a password change: the current and the new password; an OTP goes by SMS
+    to the registered phone. Sending again (after 60 s) resends for the same change."""
+
+    throttle_scope = "otp"
+
+    @extend_schema(request=PasswordChangeSerializer, responses={202: None},
+                   summary="Change password: send the OTP", tags=["auth"])
+    def post(self, request: Request) -> Response:
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            challenge = password_change_request(
+                user=request.user, context=AuditContext.from_request(request),
+                old_password=serializer.validated_data["old_password"],
+                new_password=serializer.validated_data["new_password"],
+            )
+        except DjangoValidationError as exc:
+            _raise_drf(exc)
+        return Response(_challenge_body(challenge), status=202)
+
+
+class PasswordChangeConfirmView(APIView):
+    """Step 2: the OTP. The password changes; every API token and other session of the
+    account ends; the answer carries the caller's new token."""
+
+    throttle_scope = "otp"
+
+    @extend_schema(request=OTPSerializer, responses={
+        200: inline_serializer("PasswordChanged", {"detail": serializers.CharField(),
+                                                   "token": serializers.CharField()})
+    }, summary="Change password: confirm with the OTP", tags=["auth"])
+    def post(self, request: Request) -> Response:
+        serializer = OTPSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        context = AuditContext.from_request(request)
+        try:
+            user = password_change_confirm(user=request.user, context=context,
+                                           otp=serializer.validated_data["otp"])
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"otp": exc.messages}) from None
+        token = auth_token_issue(user=user, request=request)
+        return Response({"detail": _("Đã đổi mật khẩu."), "token": token.key})
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    bhxh_code = serializers.RegexField(
+        r"^[0-9]{10}$", label=_("Mã số BHXH"),
+        error_messages={"invalid": _("Mã số BHXH gồm 10 chữ số."),
+                        "required": _("Nhập mã số BHXH.")},
+    )
+    phone = serializers.CharField(label=_("Số điện thoại"), max_length=20, required=False,
+                                  allow_blank=True)
+    email = serializers.EmailField(label=_("Thư điện tử"), max_length=254, required=False,
+                                   allow_blank=True)
+
+    def validate(self, attrs: dict) -> dict:
+        from registry.phones import normalize_vn_mobile
+
+        phone, email = attrs.get("phone", ""), attrs.get("email", "")
+        if bool(phone) == bool(email):
+            raise serializers.ValidationError(
+                _("Nhập số điện thoại hoặc thư điện tử đã đăng ký (một trong hai)."),
+                code="phone_or_email",
+            )
+        if phone:
+            try:
+                attrs["phone"] = normalize_vn_mobile(phone)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError({"phone": exc.messages}) from None
+        return attrs
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    bhxh_code = serializers.RegexField(
+        r"^[0-9]{10}$", label=_("Mã số BHXH"),
+        error_messages={"invalid": _("Mã số BHXH gồm 10 chữ số."),
+                        "required": _("Nhập mã số BHXH.")},
+    )
+    otp = serializers.CharField(
+        label=_("Mã OTP"), max_length=12,
+        error_messages={"required": _("Nhập mã OTP."), "blank": _("Nhập mã OTP.")},
+    )
+    new_password = _password_field(_("Mật khẩu mới"))
+
+
+class PasswordResetView(APIView):
+    """A forgotten password: BHXH code and the registered phone (OTP by SMS) or e-mail (OTP
+    by e-mail). Always 202: whether they belong together is never told."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_scope = "otp"
+
+    @extend_schema(request=PasswordResetSerializer, responses={202: None},
+                   summary="Forgotten password: send an OTP", tags=["auth"])
+    def post(self, request: Request) -> Response:
+        serializer = PasswordResetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            password_reset_request(bhxh_code=data["bhxh_code"], phone=data.get("phone", ""),
+                                   email=data.get("email", ""),
+                                   context=AuditContext.from_request(request))
+        except DjangoValidationError as exc:
+            return Response({"detail": exc.messages[0]}, status=429)
+        return Response({"detail": _(
+            "Nếu mã số BHXH và số điện thoại (hoặc thư điện tử) khớp với tài khoản, mã OTP đã "
+            "được gửi. Mã có hiệu lực 5 phút."
+        )}, status=202)
+
+
+class PasswordResetConfirmView(APIView):
+    """The OTP and a new password."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_scope = "otp"
+
+    @extend_schema(request=PasswordResetConfirmSerializer, responses={200: None},
+                   summary="Forgotten password: set a new one with the OTP", tags=["auth"])
+    def post(self, request: Request) -> Response:
+        serializer = PasswordResetConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            password_reset_confirm(bhxh_code=data["bhxh_code"], otp=data["otp"],
+                                   new_password=data["new_password"],
+                                   context=AuditContext.from_request(request))
+        except OTPError as exc:
+            raise serializers.ValidationError({"otp": exc.messages}) from None
+        except DjangoValidationError as exc:
+            _raise_drf(exc)
         return Response({"detail": _("Đã đặt mật khẩu mới.")})

@@ -102,8 +102,9 @@ class StaffOTPLoginForm(StaffLoginForm):
 
 
 class InitialPasswordForm(forms.Form):
-    """The citizen's own password in place of the temporary one (the rules are checked by
-    the service: Django's validators and accounts.passwords)."""
+    """A new password, twice: in place of the temporary one, and the base of the change and
+    reset forms (the rules are checked by the services: Django's validators and
+    accounts.passwords)."""
 
     new_password1 = forms.CharField(
         label=_("Mật khẩu mới"),
@@ -144,3 +145,82 @@ class StaffOTPConfirmForm(forms.Form):
         }),
         error_messages={"required": _("Nhập mã 6 chữ số hiện trong ứng dụng xác thực.")},
     )
+
+
+def _otp_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Mã OTP (6 chữ số)"),
+        max_length=12,
+        widget=forms.TextInput(attrs={
+            "autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*",
+            "maxlength": "12", "class": "otp-input",
+        }),
+        error_messages={"required": _("Nhập mã OTP vừa được gửi cho bạn.")},
+    )
+
+
+class PasswordChangeForm(InitialPasswordForm):
+    old_password = forms.CharField(
+        label=_("Mật khẩu hiện tại"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Nhập mật khẩu hiện tại.")},
+    )
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+
+class OTPForm(forms.Form):
+    otp = _otp_field()
+
+
+class PasswordResetRequestForm(forms.Form):
+    METHODS = [("sms", _("Qua SMS tới số điện thoại đã đăng ký")),
+               ("email", _("Qua thư điện tử đã đăng ký"))]
+
+    bhxh_code = forms.CharField(
+        label=_("Mã số BHXH"), max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "numeric"}),
+        error_messages={"required": _("Nhập mã số BHXH.")},
+    )
+    method = forms.ChoiceField(
+        label=_("Nhận mã OTP"), choices=METHODS, initial="sms", widget=forms.RadioSelect,
+        error_messages={"required": _("Chọn cách nhận mã OTP.")},
+    )
+    phone = forms.CharField(
+        label=_("Số điện thoại di động đã đăng ký"), max_length=20, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Thư điện tử đã đăng ký"), max_length=254, required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
+    )
+
+    def clean_bhxh_code(self) -> str:
+        code = normalize_login(self.cleaned_data.get("bhxh_code", ""))
+        if not (code.isdigit() and len(code) == 10):
+            raise ValidationError(_("Mã số BHXH gồm 10 chữ số."), code="invalid")
+        return code
+
+    def clean(self) -> dict:
+        from registry.phones import normalize_vn_mobile
+
+        cleaned = super().clean()
+        method = cleaned.get("method")
+        if method == "sms":
+            try:
+                cleaned["phone"] = normalize_vn_mobile(cleaned.get("phone", ""))
+            except ValidationError as exc:
+                self.add_error("phone", exc)
+            cleaned["email"] = ""
+        elif method == "email":
+            if not cleaned.get("email") and "email" not in self.errors:
+                self.add_error("email", _("Nhập thư điện tử đã đăng ký."))
+            cleaned["phone"] = ""
+        return cleaned
+
+
+class PasswordResetConfirmForm(InitialPasswordForm):
+    otp = _otp_field()
+    field_order = ["otp", "new_password1", "new_password2"]

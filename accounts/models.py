@@ -132,6 +132,78 @@ class OneTimeCode(ThrottlingMixin, CooldownMixin, SideChannelDevice):
             models.UniqueConstraint(fields=["user", "purpose"], name="one_time_code_per_purpose")
         ]
 
+    MAX_WRONG_TRIES = 5
+
+    def _hash(self, code: str) -> str:
+        import hashlib
+        import hmac
+
+        from django.conf import settings
+
+        message = f"otp:{self.pk}:{self.purpose}:{self.pending_id}:{code}".encode()
+        return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+    def generate_token(self, length: int = 6, valid_secs: int | None = None,
+                       commit: bool = True) -> str:
+        """A new random code for the pending change; only its HMAC is kept. Returns the
+        code (to be sent, never stored)."""
+        import datetime
+        import secrets
+
+        from django.conf import settings
+        from django.utils import timezone
+
+        code = "".join(secrets.choice("0123456789") for _ in range(length))
+        valid = valid_secs or getattr(settings, "OTP_VALID_SECONDS", 300)
+        self.token = None
+        self.code_hash = self._hash(code)
+        self.valid_until = timezone.now() + datetime.timedelta(seconds=valid)
+        if commit:
+            self.save()
+        return code
+
+    def generate_challenge(self) -> str:
+        """django-otp's interface: a new code, sent to the destination (cooldown permitting)."""
+        allowed, _extra = self.generate_is_allowed()
+        if not allowed:
+            return ""
+        code = self.generate_token(commit=False)
+        self.throttle_reset(commit=False)
+        self.cooldown_set(commit=False)
+        self.save()
+        from accounts.services.otp import otp_deliver
+
+        otp_deliver(self, code)
+        return str(_("Mã OTP đã được gửi."))
+
+    def verify_token(self, token) -> bool:
+        """Constant-time check of `token` against the kept HMAC, within its validity, when
+        the throttle allows a try; a wrong try counts, and the code dies after
+        MAX_WRONG_TRIES. A right code is used up."""
+        import hmac
+
+        from django.utils import timezone
+
+        allowed, _extra = self.verify_is_allowed()
+        if not allowed or not self.code_hash:
+            return False
+        token = "".join(str(token or "").split())[:12]
+        right = (
+            token.isdigit()
+            and timezone.now() < self.valid_until
+            and hmac.compare_digest(self._hash(token), self.code_hash)
+        )
+        if right:
+            self.code_hash = ""
+            self.throttle_reset(commit=False)
+            self.cooldown_reset(commit=False)
+        else:
+            self.throttle_increment(commit=False)
+            if self.throttling_failure_count >= self.MAX_WRONG_TRIES:
+                self.code_hash = ""
+        self.save()
+        return bool(right)
+
     def get_cooldown_duration(self) -> int:
         from django.conf import settings
 

@@ -16,6 +16,12 @@ class AuditAction(models.TextChoices):
     ACCOUNT_DEACTIVATED = "accounts.account_deactivated", _("Khóa tài khoản")
     ACCOUNT_UNLOCKED = "accounts.account_unlocked", _("Mở khóa đăng nhập")
     PASSWORD_INITIAL_SET = "accounts.password_initial_set", _("Đặt mật khẩu lần đầu")
+    PASSWORD_CHANGE_REQUESTED = "accounts.password_change_requested", _("Yêu cầu đổi mật khẩu")
+    PASSWORD_CHANGED = "accounts.password_changed", _("Đổi mật khẩu")
+    PASSWORD_RESET_REQUESTED = "accounts.password_reset_requested", _(
+        "Yêu cầu đặt lại mật khẩu"
+    )
+    PASSWORD_RESET = "accounts.password_reset", _("Đặt lại mật khẩu")
     STAFF_ASSIGNMENT_CHANGED = "accounts.staff_assignment_changed", _("Thay đổi phân công cán bộ")
     OTP_DEVICE_ENROLLED = "accounts.otp_device_enrolled", _("Đăng ký xác thực hai lớp")
     DEMO_ACCOUNT_CREATED = "accounts.demo_account_created", _("Tạo tài khoản demo")

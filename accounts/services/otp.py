@@ -24,7 +24,7 @@ from audit.context import AuditContext
 from notifications.services import email_enqueue, sms_enqueue, sms_text
 
 CODE_DIGITS = 6
-MAX_WRONG_TRIES = 5
+MAX_WRONG_TRIES = OneTimeCode.MAX_WRONG_TRIES
 
 MSG_WRONG = _("Mã OTP không đúng hoặc đã hết hạn.")
 MSG_DEAD = _("Mã OTP đã bị hủy vì nhập sai quá nhiều lần. Vui lòng yêu cầu mã mới.")
@@ -74,10 +74,6 @@ def destination_hash(destination: str) -> str:
     return _keyed(destination.lower(), "otp-destination")
 
 
-def _code_hash(device: OneTimeCode, code: str) -> str:
-    return _keyed(code, "otp", str(device.pk), device.purpose, device.pending_id)
-
-
 def mask_destination(channel: str, destination: str) -> str:
     if channel == OneTimeCode.Channel.SMS:
         return f"···{destination[-3:]}"
@@ -124,7 +120,9 @@ def _webotp_host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
-def _send(device: OneTimeCode, code: str, user: User) -> None:
+def otp_deliver(device: OneTimeCode, code: str) -> None:
+    """Enqueue the message carrying `code` (sensitive: masked once delivered)."""
+    user = device.user
     minutes = _valid_seconds() // 60
     with translation.override(user.language or settings.LANGUAGE_CODE):
         if device.purpose == OneTimeCode.Purpose.PASSWORD_CHANGE:
@@ -175,20 +173,18 @@ def otp_issue(
             wait = int((extra["next_generation_at"] - timezone.now()).total_seconds()) + 1
             raise OTPError(MSG_RESEND_WAIT % {"seconds": max(wait, 1)}, code="cooldown")
         issue_limits_check(destination=destination, context=context)
-        code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
         if new_change:
             device.pending_id = secrets.token_hex(16)
             device.pending_password = pending_password
         device.channel = channel
         device.destination = destination
-        device.code_hash = _code_hash(device, code)
-        device.token = None
-        device.valid_until = timezone.now() + datetime.timedelta(seconds=_valid_seconds())
+        code = device.generate_token(length=CODE_DIGITS, valid_secs=_valid_seconds(),
+                                     commit=False)
         device.throttle_reset(commit=False)
         device.cooldown_set(commit=False)
         device.save()
         issue_record(destination=destination, context=context)
-        _send(device, code, user)
+        otp_deliver(device, code)
     return otp_challenge(device)
 
 
@@ -207,10 +203,6 @@ def otp_challenge(device: OneTimeCode) -> OTPChallenge:
 def otp_verify(*, user: User, purpose: str, code: str) -> OneTimeCode:
     """The device whose pending change `code` confirms, its code used up; OTPError
     otherwise. Wrong tries are throttled (django-otp) and the code dies after 5."""
-    code = "".join((code or "").split())[:12]
-    # The outcome is decided under the row lock; a refusal is raised only after the
-    # transaction committed the failed try (raising inside it would roll the count back).
-    refusal: OTPError | None = None
     with transaction.atomic():
         device = (
             OneTimeCode.objects.select_for_update().filter(user=user, purpose=purpose).first()
@@ -219,33 +211,26 @@ def otp_verify(*, user: User, purpose: str, code: str) -> OneTimeCode:
             refusal = OTPError(MSG_WRONG, code="wrong")
         else:
             allowed, extra = device.verify_is_allowed()
-            expected = _code_hash(device, code) if code.isdigit() else ""
             if not allowed:
                 when = timezone.localtime(extra["locked_until"])
                 refusal = OTPError(MSG_WAIT % {"time": f"{when:%H:%M:%S}"}, code="throttled")
-            elif (
-                not expected
-                or timezone.now() >= device.valid_until
-                or not hmac.compare_digest(expected, device.code_hash)
-            ):
-                device.throttle_increment(commit=False)
-                refusal = OTPError(MSG_WRONG, code="wrong")
-                if device.throttling_failure_count >= MAX_WRONG_TRIES:
-                    device.code_hash = ""
-                    refusal = OTPError(MSG_DEAD, code="dead")
-                device.save()
+            elif device.verify_token(code):  # saves the try, right or wrong
+                return device
+            elif not device.code_hash:
+                refusal = OTPError(MSG_DEAD, code="dead")
             else:
-                device.code_hash = ""
-                device.throttle_reset(commit=False)
-                device.cooldown_reset(commit=False)
-                device.save()
-    if refusal is not None:
-        raise refusal
-    return device
+                refusal = OTPError(MSG_WRONG, code="wrong")
+    # Raised after the transaction committed the failed try.
+    raise refusal
 
 
-def otp_pending(*, user: User, purpose: str) -> OneTimeCode | None:
-    return OneTimeCode.objects.filter(user=user, purpose=purpose).exclude(code_hash="").first()
+def otp_restore(device: OneTimeCode, code: str) -> None:
+    """Give back a code that was right but whose change was refused for another reason
+    (e.g. the new password breaks a rule): it stays valid until it expires."""
+    code = "".join((code or "").split())
+    OneTimeCode.objects.filter(pk=device.pk, code_hash="").update(
+        code_hash=device._hash(code)
+    )
 
 
 def otp_clear(device: OneTimeCode) -> None:

@@ -2,7 +2,14 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.api import InitialPasswordView, ObtainTokenView
+from accounts.api import (
+    InitialPasswordView,
+    ObtainTokenView,
+    PasswordChangeConfirmView,
+    PasswordChangeView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+)
 from accounts.api_scan import ScanView
 from declarations.api import RegistrationCreateView
 from vssid_portal.api.views import api_root
@@ -16,6 +23,12 @@ urlpatterns = [
         "account/password/initial/", InitialPasswordView.as_view(),
         name="account-password-initial",
     ),
+    path("account/password/", PasswordChangeView.as_view(), name="account-password"),
+    path("account/password/confirm/", PasswordChangeConfirmView.as_view(),
+         name="account-password-confirm"),
+    path("password-reset/", PasswordResetView.as_view(), name="password-reset"),
+    path("password-reset/confirm/", PasswordResetConfirmView.as_view(),
+         name="password-reset-confirm"),
     path("scan/", ScanView.as_view(), name="scan"),
     path("registrations/", RegistrationCreateView.as_view(), name="registrations"),
     path("", include("registry.api_urls")),
