@@ -343,3 +343,33 @@ class OneTimeCodeCooldownTest(CooldownTestMixin, TestCase):
 
     def invalid_token(self):
         return "abcdef"
+
+
+@pytest.mark.parametrize("purpose", ["change", "reset"])
+def test_the_otp_sms_is_one_segment_even_with_a_long_host(citizen, settings, purpose):
+    settings.SITE_URL = "https://dichvucong.baohiemxahoi.gov.vn:8443"
+    if purpose == "change":
+        _request_change(citizen)
+    else:
+        passwords.password_reset_request(bhxh_code=citizen.username, phone=citizen.phone,
+                                         context=CTX)
+    body = OutboundMessage.objects.get(sensitive=True).body
+    assert body.isascii() and sms_segments(body) == 1
+    assert body.splitlines()[-1] == f"@dichvucong.baohiemxahoi.gov.vn #{_last_code()}"
+
+
+def test_a_login_flood_from_many_addresses_does_not_stop_the_owner_recovering(client,
+                                                                              citizen):
+    attacker = client.__class__()
+    for n in range(200):
+        attacker.post(reverse("accounts:login"),
+                      {"username": citizen.username, "password": f"doan-{n}"},
+                      REMOTE_ADDR=f"198.51.{n // 250}.{n % 250}")
+    assert login_throttle.login_blocked(username=citizen.username, address=None)
+    client.post(reverse("accounts:password_reset"), {
+        "bhxh_code": citizen.username, "method": "sms", "phone": "0912345678"})
+    client.post(reverse("accounts:password_reset_confirm"), {
+        "otp": _last_code(), "new_password1": NEW, "new_password2": NEW})
+    response = client.post(reverse("accounts:login"),
+                           {"username": citizen.username, "password": NEW})
+    assert response.status_code == 302

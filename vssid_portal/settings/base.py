@@ -276,11 +276,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", default="300/hour"),
         "user": env("THROTTLE_USER", default="2000/hour"),
-        "auth": env("THROTTLE_AUTH", default="20/hour"),
+        # Per client address: mobile carriers put many people behind one, so these stay
+        # generous; guessing is stopped per account (accounts/login_throttle.py, OTP tries).
+        "auth": env("THROTTLE_AUTH", default="600/hour"),
         "lookup": env("THROTTLE_LOOKUP", default="30/hour"),
         "registration": env("THROTTLE_REGISTRATION", default="20/hour"),
         "scan": env("THROTTLE_SCAN", default="60/hour"),
-        "otp": env("THROTTLE_OTP", default="10/hour"),
+        "otp": env("THROTTLE_OTP", default="300/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
