@@ -29,6 +29,15 @@ from registry.models import Office
 from registry.phones import normalize_vn_mobile
 
 
+# API tokens are credentials: DRF's admin would list every citizen's token in clear.
+try:
+    from rest_framework.authtoken.models import TokenProxy
+
+    admin.site.unregister(TokenProxy)
+except (ImportError, admin.sites.NotRegistered):  # pragma: no cover
+    pass
+
+
 class StaffAssignmentForm(forms.ModelForm):
     class Meta:
         model = StaffAssignment

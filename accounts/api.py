@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.devices import device_token_for, device_token_knows
 from accounts.forms import normalize_login
 from accounts.services import (
     LoginRefused,
@@ -40,15 +41,22 @@ class TokenRequestSerializer(serializers.Serializer):
         write_only=True,
         error_messages={"required": _("Nhập mật khẩu."), "blank": _("Nhập mật khẩu.")},
     )
+    device_token = serializers.CharField(
+        label=_("Mã thiết bị"), required=False, allow_blank=True, max_length=1000,
+        help_text=_("The device_token of an earlier login on this device: it passes the "
+                    "locks strangers' failed logins set off."),
+    )
 
     def validate(self, attrs: dict) -> dict:
         request = self.context.get("request")
+        login = normalize_login(attrs["bhxh_code"])
         try:
             attrs["user"] = login_authenticate(
-                login=normalize_login(attrs["bhxh_code"]),
+                login=login,
                 password=attrs["password"],
                 context=AuditContext.from_request(request),
                 request=request,
+                known_device=device_token_knows(attrs.get("device_token", ""), login),
             )
         except LoginRefused as exc:
             code = "throttled" if exc.code == "too_many" else "authorization"
@@ -65,15 +73,17 @@ class ObtainTokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+        responses={200: inline_serializer("Token", {"token": serializers.CharField(),
+                                                    "device_token": serializers.CharField()})},
         summary="Obtain an API token",
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token = auth_token_issue(user=serializer.validated_data["user"], request=request)
-        return Response({"token": token.key})
+        user = serializer.validated_data["user"]
+        token = auth_token_issue(user=user, request=request)
+        return Response({"token": token.key, "device_token": device_token_for(user)})
 
 
 class InitialPasswordSerializer(serializers.Serializer):
@@ -195,7 +205,8 @@ class PasswordChangeConfirmView(APIView):
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"otp": exc.messages}) from None
         token = auth_token_issue(user=user, request=request)
-        return Response({"detail": _("Đã đổi mật khẩu."), "token": token.key})
+        return Response({"detail": _("Đã đổi mật khẩu."), "token": token.key,
+                         "device_token": device_token_for(user)})
 
 
 class PasswordResetSerializer(serializers.Serializer):
@@ -208,6 +219,7 @@ class PasswordResetSerializer(serializers.Serializer):
                                   allow_blank=True)
     email = serializers.EmailField(label=_("Thư điện tử"), max_length=254, required=False,
                                    allow_blank=True)
+    reset_token = serializers.CharField(required=False, allow_blank=True, max_length=64)
 
     def validate(self, attrs: dict) -> dict:
         from registry.phones import normalize_vn_mobile
@@ -236,12 +248,17 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
         label=_("Mã OTP"), max_length=12,
         error_messages={"required": _("Nhập mã OTP."), "blank": _("Nhập mã OTP.")},
     )
+    reset_token = serializers.CharField(
+        max_length=64, error_messages={"required": _("Thiếu reset_token của yêu cầu.")}
+    )
     new_password = _password_field(_("Mật khẩu mới"))
 
 
 class PasswordResetView(APIView):
     """A forgotten password: BHXH code and the registered phone (OTP by SMS) or e-mail (OTP
-    by e-mail). Always 202: whether they belong together is never told."""
+    by e-mail). Always 202 with a `reset_token` for the confirm: whether they belong
+    together is never told. Sent again within 60 s with that reset_token, nothing is sent
+    and the same token comes back; later, a new code is sent under a new token."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -254,15 +271,17 @@ class PasswordResetView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            password_reset_request(bhxh_code=data["bhxh_code"], phone=data.get("phone", ""),
-                                   email=data.get("email", ""),
-                                   context=AuditContext.from_request(request))
+            ticket = password_reset_request(
+                bhxh_code=data["bhxh_code"], phone=data.get("phone", ""),
+                email=data.get("email", ""), previous_ticket=data.get("reset_token", ""),
+                context=AuditContext.from_request(request),
+            )
         except DjangoValidationError as exc:
             return Response({"detail": exc.messages[0]}, status=429)
         return Response({"detail": _(
             "Nếu mã số BHXH và số điện thoại (hoặc thư điện tử) khớp với tài khoản, mã OTP đã "
             "được gửi. Mã có hiệu lực 5 phút."
-        )}, status=202)
+        ), "reset_token": ticket}, status=202)
 
 
 class PasswordResetConfirmView(APIView):
@@ -279,8 +298,8 @@ class PasswordResetConfirmView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            password_reset_confirm(bhxh_code=data["bhxh_code"], otp=data["otp"],
-                                   new_password=data["new_password"],
+            password_reset_confirm(bhxh_code=data["bhxh_code"], ticket=data["reset_token"],
+                                   otp=data["otp"], new_password=data["new_password"],
                                    context=AuditContext.from_request(request))
         except OTPError as exc:
             raise serializers.ValidationError({"otp": exc.messages}) from None

@@ -188,14 +188,28 @@ class PasswordResetRequestForm(forms.Form):
         error_messages={"required": _("Chọn cách nhận mã OTP.")},
     )
     phone = forms.CharField(
-        label=_("Số điện thoại di động đã đăng ký"), max_length=20, required=False,
+        label=_("Số điện thoại di động đã đăng ký"), max_length=20,
+        help_text=_("Khi nhận mã qua SMS."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        error_messages={"required": _("Nhập số điện thoại di động đã đăng ký.")},
     )
     email = forms.EmailField(
-        label=_("Thư điện tử đã đăng ký"), max_length=254, required=False,
+        label=_("Thư điện tử đã đăng ký"), max_length=254,
+        help_text=_("Khi nhận mã qua thư điện tử."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
+        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ."),
+                        "required": _("Nhập thư điện tử đã đăng ký.")},
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the field of the chosen way is needed (both read as needed on an empty
+        # form, each with its help text saying when).
+        method = self.data.get("method") if self.is_bound else None
+        if method == "email":
+            self.fields["phone"].required = False
+        elif self.is_bound:
+            self.fields["email"].required = False
 
     def clean_bhxh_code(self) -> str:
         code = normalize_login(self.cleaned_data.get("bhxh_code", ""))
@@ -209,14 +223,13 @@ class PasswordResetRequestForm(forms.Form):
         cleaned = super().clean()
         method = cleaned.get("method")
         if method == "sms":
-            try:
-                cleaned["phone"] = normalize_vn_mobile(cleaned.get("phone", ""))
-            except ValidationError as exc:
-                self.add_error("phone", exc)
+            if cleaned.get("phone"):
+                try:
+                    cleaned["phone"] = normalize_vn_mobile(cleaned["phone"])
+                except ValidationError as exc:
+                    self.add_error("phone", exc)
             cleaned["email"] = ""
         elif method == "email":
-            if not cleaned.get("email") and "email" not in self.errors:
-                self.add_error("email", _("Nhập thư điện tử đã đăng ký."))
             cleaned["phone"] = ""
         return cleaned
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 ADDRESS_WINDOW_SECONDS = 15 * 60
+KNOWN_DEVICE_FACTOR = 4
 
 
 def _limits() -> tuple[int, int, int]:
@@ -50,14 +51,22 @@ def _name_state(username: str) -> dict:
     return state if isinstance(state, dict) else {"count": 0, "last": 0.0}
 
 
-def name_blocked_until(*, username: str) -> datetime.datetime | None:
-    """Until when the login name is refused (growing delays, then the lock), or None."""
+def name_blocked_until(*, username: str, known_device: bool = False
+                       ) -> datetime.datetime | None:
+    """Until when the login name is refused (growing delays, then the lock), or None. A
+    known device is refused only past KNOWN_DEVICE_FACTOR times the limit: its owner is
+    not kept out by strangers' failures, and it is no free pass for guessing either."""
     per_name, _per_address, lock_seconds = _limits()
     state = _name_state(username)
     count = state.get("count", 0)
-    if count < 2:
+    if known_device:
+        if count < per_name * KNOWN_DEVICE_FACTOR:
+            return None
+        wait = lock_seconds
+    elif count < 2:
         return None
-    wait = lock_seconds if count >= per_name else min(2 ** (count - 2), lock_seconds)
+    else:
+        wait = lock_seconds if count >= per_name else min(2 ** (count - 2), lock_seconds)
     until = datetime.datetime.fromtimestamp(state.get("last", 0.0) + wait, tz=datetime.UTC)
     return until if until > timezone.now() else None
 

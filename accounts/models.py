@@ -129,7 +129,17 @@ class OneTimeCode(ThrottlingMixin, CooldownMixin, SideChannelDevice):
         verbose_name = _("mã OTP")
         verbose_name_plural = _("mã OTP")
         constraints = [
-            models.UniqueConstraint(fields=["user", "purpose"], name="one_time_code_per_purpose")
+            # One pending password change per account; a forgotten-password request makes
+            # a code of its own each time (its ticket, pending_id, goes only to whoever
+            # asked), so that a stranger's requests and wrong tries never touch the code
+            # its owner is typing.
+            models.UniqueConstraint(
+                fields=["user", "purpose"], condition=models.Q(purpose="password_change"),
+                name="one_time_code_one_change",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "purpose", "pending_id"], name="one_time_code_per_ticket"
+            ),
         ]
 
     MAX_WRONG_TRIES = 5

@@ -49,7 +49,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: LoginForm) -> HttpResponse:
         response = super().form_valid(form)
         user = form.get_user()
-        device_remember(self.request, response, user.get_username())
+        device_remember(self.request, response, user)
         chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if chosen:
             # Chosen on this device before logging in: it becomes the account's language.

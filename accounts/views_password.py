@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.devices import device_remember
 from accounts.forms import (
     OTPForm,
     PasswordChangeForm,
@@ -109,17 +110,20 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        previous = request.session.get(RESET_SESSION_KEY)
         try:
-            passwords.password_reset_request(
+            ticket = passwords.password_reset_request(
                 bhxh_code=data["bhxh_code"], phone=data["phone"], email=data["email"],
                 context=AuditContext.from_request(request),
+                previous_ticket=previous.get("ticket", "") if isinstance(previous, dict) else "",
             )
         except OTPError as exc:
             form.add_error(None, exc.messages[0])
         else:
+            # Only the BHXH code and the ticket: no phone or e-mail kept in the session.
             request.session[RESET_SESSION_KEY] = {
-                "bhxh_code": data["bhxh_code"], "method": data["method"],
-                "phone": data["phone"], "email": data["email"], "at": time.time(),
+                "bhxh_code": data["bhxh_code"], "method": data["method"], "ticket": ticket,
+                "at": time.time(),
             }
             return redirect("accounts:password_reset_confirm")
     return render(request, "accounts/password_reset.html", {"form": form})
@@ -129,15 +133,13 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def password_reset_confirm(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(RESET_SESSION_KEY)
-    if not isinstance(pending, dict) or "bhxh_code" not in pending:
+    if not isinstance(pending, dict) or not isinstance(pending.get("ticket"), str):
         return redirect("accounts:password_reset")
     context = AuditContext.from_request(request)
     if request.method == "POST" and "resend" in request.POST:
         try:
-            passwords.password_reset_request(
-                bhxh_code=pending["bhxh_code"], phone=pending.get("phone", ""),
-                email=pending.get("email", ""), context=context,
-            )
+            passwords.password_reset_resend(bhxh_code=pending["bhxh_code"],
+                                            ticket=pending["ticket"], context=context)
             pending["at"] = time.time()
             request.session[RESET_SESSION_KEY] = pending
             messages.success(request, gettext("Nếu thông tin khớp, mã OTP mới đã được gửi."))
@@ -147,21 +149,24 @@ def password_reset_confirm(request: HttpRequest) -> HttpResponse:
     form = PasswordResetConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            passwords.password_reset_confirm(
-                bhxh_code=pending["bhxh_code"], otp=form.cleaned_data["otp"],
-                new_password=form.cleaned_data["new_password1"], context=context,
+            user = passwords.password_reset_confirm(
+                bhxh_code=pending["bhxh_code"], ticket=pending["ticket"],
+                otp=form.cleaned_data["otp"], new_password=form.cleaned_data["new_password1"],
+                context=context,
             )
+        except OTPError as exc:
+            form.add_error("otp", exc.messages[0])
         except ValidationError as exc:
             _errors_to_form(form, exc, field_map={"new_password": "new_password1"})
-            if isinstance(exc, OTPError):
-                form.errors.pop("__all__", None)
-                form.add_error("otp", exc.messages[0])
         else:
             request.session.pop(RESET_SESSION_KEY, None)
             messages.success(request, gettext(
                 "Đã đặt mật khẩu mới. Hãy đăng nhập bằng mã số BHXH và mật khẩu mới."
             ))
-            return redirect("accounts:login")
+            response = redirect("accounts:login")
+            # The owner just proved who they are: this browser passes the login locks.
+            device_remember(request, response, user)
+            return response
     by_email = pending.get("method") == "email"
     return render(request, "accounts/password_otp.html", {
         "form": form, "action": reverse("accounts:password_reset_confirm"),

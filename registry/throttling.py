@@ -5,6 +5,8 @@ from django.http import HttpRequest
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from audit.context import client_address
+
 
 class LookupRateThrottle(SimpleRateThrottle):
     """Scope "lookup" (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["lookup"]), counted per
@@ -17,11 +19,8 @@ class LookupRateThrottle(SimpleRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_ident(self, request: HttpRequest) -> str:
-        # X-Forwarded-For is only trusted when NUM_PROXIES says how many proxies set it;
-        # otherwise any client could pick a new "IP" for every request.
-        if api_settings.NUM_PROXIES is None:
-            return request.META.get("REMOTE_ADDR") or "unknown"
-        return super().get_ident(request)
+        # The one client-address function: X-Forwarded-For only from TRUSTED_PROXIES.
+        return client_address(request) or "unknown"
 
     def get_cache_key(self, request: HttpRequest, view: object) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -57,20 +57,21 @@ def login_authenticate(
 ) -> User:
     """The active account for `login` + `password`, or LoginRefused. Failures slow the
     login name down, then lock it for a while, and count per client address; a browser
-    where the account logged in before (`known_device`) passes both. Every success,
+    where the account logged in before (`known_device`) passes the address's lock and is
+    held to a higher limit per name. Every success,
     failure and refusal is audited. The same message answers a wrong password, an unknown
     login and an inactive account."""
     address = context.ip_address
-    if not known_device:
-        until = login_throttle.name_blocked_until(username=login)
-        if until is not None or login_throttle.address_blocked(address=address):
-            _record(AuditAction.LOGIN_LOCKED, login=login, user=user_by_login(login),
-                    context=context)
-            if until is None:
-                raise LoginRefused(MSG_ADDRESS_LOCKED, code="too_many")
-            when = timezone.localtime(until)
-            raise LoginRefused(MSG_LOCKED % {"time": f"{when:%H:%M:%S %d/%m/%Y}"},
-                               code="too_many")
+    until = login_throttle.name_blocked_until(username=login, known_device=known_device)
+    address_blocked = not known_device and login_throttle.address_blocked(address=address)
+    if until is not None or address_blocked:
+        _record(AuditAction.LOGIN_LOCKED, login=login, user=user_by_login(login),
+                context=context)
+        if until is None:
+            raise LoginRefused(MSG_ADDRESS_LOCKED, code="too_many")
+        when = timezone.localtime(until)
+        raise LoginRefused(MSG_LOCKED % {"time": f"{when:%H:%M:%S %d/%m/%Y}"},
+                           code="too_many")
     user = authenticate(request=request, username=login, password=password)
     if user is None or not user.is_active:
         login_throttle.login_failed(username=login, address=address)

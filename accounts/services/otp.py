@@ -43,6 +43,7 @@ class OTPError(ValidationError):
 
 @dataclass(frozen=True)
 class OTPChallenge:
+    ticket: str  # names the pending change; only whoever asked for the code has it
     channel: str
     masked_destination: str
     resend_at: datetime.datetime
@@ -81,22 +82,29 @@ def mask_destination(channel: str, destination: str) -> str:
     return f"{name[:1]}···@{domain}"
 
 
-def issue_limits_check(*, destination: str | None, context: AuditContext) -> None:
-    """Refuse when the phone/e-mail or the client address had too many codes lately.
-    Counted in the database: the limits hold when the cache is down."""
-    per_hour, per_day, per_address = _limits()
-    now = timezone.now()
-    hour_ago, day_ago = now - datetime.timedelta(hours=1), now - datetime.timedelta(days=1)
-    issues = OneTimeCodeIssue.objects
-    if context.ip_address and issues.filter(
+def address_limit_check(*, context: AuditContext) -> None:
+    """Refuse when the client address asked for too many codes in the last hour (counted
+    in the database: the limits hold when the cache is down)."""
+    _per_hour, _per_day, per_address = _limits()
+    if not context.ip_address:
+        return
+    hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    if OneTimeCodeIssue.objects.filter(
         ip_address=context.ip_address, created_at__gte=hour_ago
     ).count() >= per_address:
-        _too_many(now + datetime.timedelta(hours=1))
-    if destination is None:
-        return
-    recent = issues.filter(destination_hash=destination_hash(destination),
-                           created_at__gte=day_ago)
-    times = sorted(recent.values_list("created_at", flat=True))
+        _too_many(timezone.now() + datetime.timedelta(hours=1))
+
+
+def destination_limit_check(*, destination: str) -> None:
+    """Refuse when the phone or e-mail got too many codes in the last hour or day."""
+    per_hour, per_day, _per_address = _limits()
+    now = timezone.now()
+    hour_ago, day_ago = now - datetime.timedelta(hours=1), now - datetime.timedelta(days=1)
+    times = sorted(
+        OneTimeCodeIssue.objects.filter(
+            destination_hash=destination_hash(destination), created_at__gte=day_ago
+        ).values_list("created_at", flat=True)
+    )
     if len(times) >= per_day:
         _too_many(times[-per_day] + datetime.timedelta(days=1))
     in_hour = [t for t in times if t >= hour_ago]
@@ -154,27 +162,64 @@ def otp_deliver(device: OneTimeCode, code: str) -> None:
             )
 
 
-def otp_issue(
-    *, user: User, purpose: str, channel: str, destination: str, context: AuditContext,
-    pending_password: str = "", new_change: bool = True,
-) -> OTPChallenge:
-    """Send a fresh code for `purpose` to `destination`. With new_change, the code belongs
-    to a new pending change (codes sent before confirm nothing); otherwise it is a resend
-    for the same change. Refused during the cooldown and beyond the limits."""
-    with transaction.atomic():
-        device, _created = OneTimeCode.objects.select_for_update().get_or_create(
-            user=user, purpose=purpose,
-            defaults={"name": purpose, "channel": channel, "confirmed": True},
-        )
+def _cooldown_check(device: OneTimeCode) -> None:
+    allowed, extra = device.generate_is_allowed()
+    if not allowed:
+        wait = int((extra["next_generation_at"] - timezone.now()).total_seconds()) + 1
+        raise OTPError(MSG_RESEND_WAIT % {"seconds": max(wait, 1)}, code="cooldown")
+
+
+def _device_locked(*, user: User, purpose: str, channel: str, ticket: str | None,
+                   new_change: bool) -> OneTimeCode:
+    """The device to send a code from, locked; a new pending change gets a new ticket."""
+    codes = OneTimeCode.objects.select_for_update()
+    if purpose == OneTimeCode.Purpose.PASSWORD_CHANGE:
+        device = codes.filter(user=user, purpose=purpose).first()
+        if device is None:
+            device = OneTimeCode.objects.create(user=user, purpose=purpose, name=purpose,
+                                                channel=channel, confirmed=True)
+        elif not new_change and device.pending_id != (ticket or device.pending_id):
+            raise OTPError(MSG_WRONG, code="no_pending")
         if not new_change and not device.pending_id:
             raise OTPError(MSG_WRONG, code="no_pending")
-        allowed, extra = device.generate_is_allowed()
-        if not allowed:
-            wait = int((extra["next_generation_at"] - timezone.now()).total_seconds()) + 1
-            raise OTPError(MSG_RESEND_WAIT % {"seconds": max(wait, 1)}, code="cooldown")
-        issue_limits_check(destination=destination, context=context)
+        _cooldown_check(device)
         if new_change:
             device.pending_id = secrets.token_hex(16)
+        return device
+    # A forgotten password: each request its own code; the cooldown counts across them.
+    if not new_change:
+        device = codes.filter(user=user, purpose=purpose, pending_id=ticket or "-").first()
+        if device is None or timezone.now() >= device.valid_until:
+            raise OTPError(MSG_WRONG, code="no_pending")
+        _cooldown_check(device)
+        return device
+    codes.filter(user=user, purpose=purpose,
+                 valid_until__lt=timezone.now() - datetime.timedelta(days=1)).delete()
+    latest = codes.filter(user=user, purpose=purpose).order_by(
+        "-last_generated_timestamp").first()
+    if latest is not None:
+        _cooldown_check(latest)
+    return OneTimeCode.objects.create(user=user, purpose=purpose, name=purpose,
+                                      channel=channel, confirmed=True,
+                                      pending_id=secrets.token_hex(16))
+
+
+def otp_issue(
+    *, user: User, purpose: str, channel: str, destination: str, context: AuditContext,
+    pending_password: str = "", new_change: bool = True, ticket: str | None = None,
+) -> OTPChallenge:
+    """Send a fresh code for `purpose` to `destination`. With new_change, the code belongs
+    to a new pending change, named by a new ticket (codes sent before confirm nothing);
+    otherwise it is a resend for the change `ticket` names. Refused (OTPError) during the
+    cooldown and beyond the limits per phone/e-mail and per client address."""
+    with transaction.atomic():
+        # One account's requests, one at a time.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        device = _device_locked(user=user, purpose=purpose, channel=channel, ticket=ticket,
+                                new_change=new_change)
+        address_limit_check(context=context)
+        destination_limit_check(destination=destination)
+        if new_change:
             device.pending_password = pending_password
         device.channel = channel
         device.destination = destination
@@ -193,6 +238,7 @@ def otp_challenge(device: OneTimeCode) -> OTPChallenge:
         seconds=device.get_cooldown_duration()
     )
     return OTPChallenge(
+        ticket=device.pending_id,
         channel=device.channel,
         masked_destination=mask_destination(device.channel, device.destination),
         resend_at=resend_at,
@@ -200,19 +246,26 @@ def otp_challenge(device: OneTimeCode) -> OTPChallenge:
     )
 
 
-def otp_verify(*, user: User, purpose: str, code: str) -> OneTimeCode:
-    """The device whose pending change `code` confirms, its code used up; OTPError
-    otherwise. Wrong tries are throttled (django-otp) and the code dies after 5."""
+def otp_verify(*, user: User, purpose: str, code: str, ticket: str | None = None
+               ) -> OneTimeCode:
+    """The device whose pending change `code` confirms (the one `ticket` names, when
+    given), its code used up; OTPError otherwise. Wrong tries are throttled (django-otp)
+    and the code dies after 5."""
     with transaction.atomic():
-        device = (
-            OneTimeCode.objects.select_for_update().filter(user=user, purpose=purpose).first()
-        )
+        codes = OneTimeCode.objects.select_for_update().filter(user=user, purpose=purpose)
+        if ticket is not None:
+            codes = codes.filter(pending_id=ticket or "-")
+        device = codes.first()
         if device is None or not device.code_hash:
             refusal = OTPError(MSG_WRONG, code="wrong")
         else:
             allowed, extra = device.verify_is_allowed()
             if not allowed:
-                when = timezone.localtime(extra["locked_until"])
+                # Rounded up: "wait until 08:00:03" must not be a second early.
+                locked = extra["locked_until"]
+                if locked.microsecond:
+                    locked = locked.replace(microsecond=0) + datetime.timedelta(seconds=1)
+                when = timezone.localtime(locked)
                 refusal = OTPError(MSG_WAIT % {"time": f"{when:%H:%M:%S}"}, code="throttled")
             elif device.verify_token(code):  # saves the try, right or wrong
                 return device

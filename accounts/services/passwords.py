@@ -19,7 +19,7 @@ from accounts.services.otp import (
 from accounts.services.otp import (
     OTPChallenge,
     OTPError,
-    issue_limits_check,
+    address_limit_check,
     issue_record,
     otp_clear,
     otp_issue,
@@ -76,6 +76,10 @@ def password_initial_set(*, user: User, new_password: str, context: AuditContext
 
 
 MSG_OLD_WRONG = _("Mật khẩu hiện tại không đúng.")
+MSG_OLD_LOCKED = _(
+    "Bạn đã nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau ít phút, hoặc dùng chức năng "
+    "Quên mật khẩu."
+)
 MSG_SAME_AS_OLD = _("Mật khẩu mới phải khác mật khẩu hiện tại.")
 MSG_NO_PHONE = _(
     "Tài khoản chưa có số điện thoại di động để nhận mã OTP. Vui lòng cập nhật số điện thoại "
@@ -126,6 +130,9 @@ def password_change_request(
 ) -> OTPChallenge:
     """Step 1 of a password change: the current password and the new one are checked,
     the new one waits (hashed) for the OTP sent by SMS to the registered phone."""
+    if login_throttle.name_blocked_until(username=user.username) is not None:
+        raise ValidationError({"old_password": [ValidationError(MSG_OLD_LOCKED,
+                                                                code="locked")]})
     if not user.check_password(old_password):
         login_throttle.login_failed(username=user.username, address=context.ip_address)
         raise ValidationError({"old_password": [ValidationError(MSG_OLD_WRONG,
@@ -179,48 +186,86 @@ def _reset_destination(user: User | None, *, phone: str, email: str) -> tuple[st
 
 
 def password_reset_request(
-    *, bhxh_code: str, phone: str = "", email: str = "", context: AuditContext
-) -> None:
+    *, bhxh_code: str, phone: str = "", email: str = "", context: AuditContext,
+    previous_ticket: str = "",
+) -> str:
     """A forgotten password: when the BHXH code's account has this phone (or e-mail), an
-    OTP goes there. The caller answers the same whatever happened: whether the code and the
-    phone or e-mail belong together is never told. The limits per address count every
-    request; a refusal for too many requests (OTPError "too_many") is the only answer that
-    differs, and it is the same for any code."""
+    OTP goes there. Returns a ticket, always: the code's own when one was sent, a random
+    one otherwise, so that the answer never tells whether the code and the phone or
+    e-mail belong together; only whoever holds the ticket can try codes against that one
+    (a stranger cannot wear out the owner's code). Within the resend cooldown, the
+    previous ticket (if it is this account's, still valid) is given back and nothing is
+    sent. The only refusal is the cap per client address, the same for any code."""
+    address_limit_check(context=context)
     user = User.objects.filter(username=bhxh_code, is_staff=False).first()
     target = _reset_destination(user, phone=phone, email=email)
-    if target is None:
-        issue_limits_check(destination=phone or email or None, context=context)
-        issue_record(destination=phone or email or None, context=context)
-        with transaction.atomic():
-            audit_record(action=AuditAction.PASSWORD_RESET_REQUESTED, actor=None,
-                         object_type="accounts.user", object_id="",
-                         data={"matched": False}, context=context)
-        return
-    channel, destination = target
-    try:
-        otp_issue(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET, channel=channel,
-                  destination=destination, context=context)
-    except OTPError as exc:
-        if exc.code != "cooldown":
-            raise
-        return  # a code was sent less than a minute ago: it is still on its way
+    ticket = secrets.token_hex(16)
+    sent_to = None
+    if target is not None:
+        channel, destination = target
+        try:
+            challenge = otp_issue(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET,
+                                  channel=channel, destination=destination, context=context)
+        except OTPError as exc:
+            if exc.code == "cooldown" and previous_ticket and OneTimeCode.objects.filter(
+                user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET,
+                pending_id=previous_ticket, valid_until__gt=timezone.now(),
+            ).exists():
+                ticket = previous_ticket
+            # Past the limits of this phone or e-mail nothing is sent, and nothing says so:
+            # saying so would tell that they belong to the code.
+        else:
+            ticket, sent_to = challenge.ticket, channel
+    if sent_to is None:
+        issue_record(destination=None, context=context)  # the address's count, alike
     with transaction.atomic():
-        audit_record(action=AuditAction.PASSWORD_RESET_REQUESTED, target=user,
-                     data={"matched": True, "channel": channel}, context=context)
+        audit_record(
+            action=AuditAction.PASSWORD_RESET_REQUESTED,
+            object_type="accounts.user", object_id=str(user.pk) if user else "",
+            data={"sent": sent_to or ""}, context=context,
+        )
+    return ticket
+
+
+def password_reset_resend(*, bhxh_code: str, ticket: str, context: AuditContext) -> None:
+    """Send the code of the pending reset `ticket` names again (its cooldown and limits
+    permitting); silently nothing otherwise, for the same reason as above."""
+    address_limit_check(context=context)
+    user = User.objects.filter(username=bhxh_code, is_staff=False, is_active=True).first()
+    device = None
+    if user is not None and ticket:
+        device = OneTimeCode.objects.filter(
+            user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET, pending_id=ticket
+        ).first()
+    if device is None:
+        issue_record(destination=None, context=context)
+        return
+    try:
+        otp_issue(user=user, purpose=device.purpose, channel=device.channel,
+                  destination=device.destination, context=context, new_change=False,
+                  ticket=ticket)
+    except OTPError:  # cooldown or the phone's limits: silently nothing, as above
+        issue_record(destination=None, context=context)
 
 
 def password_reset_confirm(
-    *, bhxh_code: str, otp: str, new_password: str, context: AuditContext
+    *, bhxh_code: str, ticket: str, otp: str, new_password: str, context: AuditContext
 ) -> User:
-    """The OTP and a new password: the password is replaced, the login lock cleared, every
-    session and token of the account ended, the owner told by SMS."""
+    """The OTP of the pending reset `ticket` names, and a new password: the password is
+    replaced, the login lock cleared, every session and token of the account ended, the
+    owner told by SMS. Every refusal of the code reads the same (wrong, expired, waiting,
+    dead): anything more would tell a stranger that the code was really sent."""
     user = User.objects.filter(username=bhxh_code, is_staff=False, is_active=True).first()
-    if user is None:
+    if user is None or not ticket:
         raise OTPError(MSG_OTP_WRONG, code="wrong")
     # The code first: the password rules speak of the account's phone and birth date, and
     # must not answer a stranger's guesses about them. A code that was right stays valid
     # when the new password is refused, for another try.
-    device = otp_verify(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET, code=otp)
+    try:
+        device = otp_verify(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET, code=otp,
+                            ticket=ticket)
+    except OTPError:
+        raise OTPError(MSG_OTP_WRONG, code="wrong") from None
     try:
         _new_password_check(user=user, new_password=new_password)
     except ValidationError:
@@ -229,6 +274,7 @@ def password_reset_confirm(
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         _password_apply(user=user, password_hash=make_password(new_password))
-        otp_clear(device)
+        OneTimeCode.objects.filter(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET
+                                   ).delete()
         audit_record(action=AuditAction.PASSWORD_RESET, target=user, context=context)
     return user

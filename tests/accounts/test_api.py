@@ -24,7 +24,9 @@ def test_token_for_bhxh_code_and_password(api):
     user = UserFactory()
     response = api.post(URL, {"bhxh_code": user.username, "password": DEFAULT_PASSWORD})
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=user).key}
+    body = response.json()
+    assert body["token"] == Token.objects.get(user=user).key
+    assert set(body) == {"token", "device_token"}
     record = AuditRecord.objects.get(action="accounts.token_issued")
     assert record.object_id == str(user.pk)
     assert user.username not in str(record.data)

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -81,11 +82,11 @@ def test_change_by_web_with_the_sms_code(client, citizen, django_capture_on_comm
 
 
 def test_change_needs_the_current_password_and_a_good_new_one(citizen):
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(ValidationError) as caught:
         passwords.password_change_request(user=citizen, old_password="sai", new_password=NEW,
                                           context=CTX)
     assert "old_password" in caught.value.message_dict
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(ValidationError) as caught:
         passwords.password_change_request(user=citizen, old_password=DEFAULT_PASSWORD,
                                           new_password="12345678", context=CTX)
     assert "new_password" in caught.value.message_dict
@@ -128,8 +129,9 @@ def test_a_code_is_used_once_and_confirms_only_its_purpose(citizen):
     _request_change(citizen)
     code = _last_code()
     # A password-change code does not reset a password.
+    ticket = OneTimeCode.objects.get(user=citizen).pending_id
     with pytest.raises(OTPError):
-        passwords.password_reset_confirm(bhxh_code=citizen.username, otp=code,
+        passwords.password_reset_confirm(bhxh_code=citizen.username, ticket=ticket, otp=code,
                                          new_password="Khac-han-2026", context=CTX)
     with freeze_time(timezone.now() + timedelta(seconds=2)):
         passwords.password_change_confirm(user=citizen, otp=code, context=CTX)
@@ -237,14 +239,14 @@ def test_forgotten_password_by_email(citizen, django_capture_on_commit_callbacks
     from django.core import mail
 
     with django_capture_on_commit_callbacks(execute=True):
-        passwords.password_reset_request(bhxh_code=citizen.username, email="AN@example.vn",
-                                         context=CTX)
+        ticket = passwords.password_reset_request(bhxh_code=citizen.username,
+                                                  email="AN@example.vn", context=CTX)
     [message] = [m for m in mail.outbox if "OTP" in m.subject]
     code = re.search(r"\b(\d{6})\b", message.body).group(1)
     row = OutboundMessage.objects.get(channel="email", sensitive=True)
     assert code not in row.body  # masked once sent
     with freeze_time(timezone.now() + timedelta(seconds=2)):
-        passwords.password_reset_confirm(bhxh_code=citizen.username, otp=code,
+        passwords.password_reset_confirm(bhxh_code=citizen.username, ticket=ticket, otp=code,
                                          new_password=NEW, context=CTX)
     citizen.refresh_from_db()
     assert citizen.check_password(NEW)
@@ -262,35 +264,42 @@ def test_the_answer_never_tells_whether_code_and_phone_belong_together(citizen, 
     match = api.post("/api/v1/password-reset/",
                      {"bhxh_code": citizen.username, "phone": "0912345678"}, format="json")
     assert mismatch.status_code == match.status_code == 202
-    assert mismatch.json() == match.json()
+    mismatch, match = mismatch.json(), match.json()
+    assert mismatch["detail"] == match["detail"]
+    assert re.fullmatch(r"[0-9a-f]{32}", mismatch["reset_token"])
+    assert re.fullmatch(r"[0-9a-f]{32}", match["reset_token"])
     assert OutboundMessage.objects.filter(sensitive=True).count() == 1  # only the match
 
 
 def test_reset_confirm_by_api_and_wrong_codes(citizen):
     api = APIClient()
-    api.post("/api/v1/password-reset/", {"bhxh_code": citizen.username,
-                                         "phone": "0912345678"}, format="json")
+    ticket = api.post("/api/v1/password-reset/", {"bhxh_code": citizen.username,
+                                                  "phone": "0912345678"},
+                      format="json").json()["reset_token"]
     code = _last_code()
     wrong = api.post("/api/v1/password-reset/confirm/", {
-        "bhxh_code": citizen.username, "otp": "123", "new_password": NEW}, format="json")
+        "bhxh_code": citizen.username, "otp": "123", "new_password": NEW,
+        "reset_token": ticket}, format="json")
     assert wrong.status_code == 400 and "otp" in wrong.json()
     with freeze_time(timezone.now() + timedelta(seconds=3)):
         # A right code with a weak password: refused, the code stays usable.
         weak = api.post("/api/v1/password-reset/confirm/", {
-            "bhxh_code": citizen.username, "otp": code, "new_password": "12345678"},
-            format="json")
+            "bhxh_code": citizen.username, "otp": code, "new_password": "12345678",
+            "reset_token": ticket}, format="json")
         assert weak.status_code == 400 and "new_password" in weak.json()
         ok = api.post("/api/v1/password-reset/confirm/", {
-            "bhxh_code": citizen.username, "otp": code, "new_password": NEW}, format="json")
+            "bhxh_code": citizen.username, "otp": code, "new_password": NEW,
+            "reset_token": ticket}, format="json")
     assert ok.status_code == 200
 
 
 def test_a_wrong_code_does_not_reveal_the_phone_through_the_password_rules(citizen):
-    passwords.password_reset_request(bhxh_code=citizen.username, phone="+84912345678",
-                                     context=CTX)
+    ticket = passwords.password_reset_request(bhxh_code=citizen.username,
+                                              phone="+84912345678", context=CTX)
     with pytest.raises(OTPError):
-        passwords.password_reset_confirm(bhxh_code=citizen.username, otp="000000",
-                                         new_password="Mk-0912345678", context=CTX)
+        passwords.password_reset_confirm(bhxh_code=citizen.username, ticket=ticket,
+                                         otp="000000", new_password="Mk-0912345678",
+                                         context=CTX)
 
 
 def test_the_admin_never_shows_a_waiting_code(client, citizen):
@@ -373,3 +382,122 @@ def test_a_login_flood_from_many_addresses_does_not_stop_the_owner_recovering(cl
     response = client.post(reverse("accounts:login"),
                            {"username": citizen.username, "password": NEW})
     assert response.status_code == 302
+
+
+def test_a_strangers_wrong_tries_never_touch_the_owners_code(citizen):
+    with freeze_time() as clock:
+        owner_ticket = passwords.password_reset_request(bhxh_code=citizen.username,
+                                                        phone=citizen.phone, context=CTX)
+        code = _last_code()
+        # The stranger has no ticket of the owner's: a made-up one, or one of its own.
+        clock.tick(61)
+        own = passwords.password_reset_request(bhxh_code=citizen.username, phone=citizen.phone,
+                                               context=AuditContext(ip_address="198.51.100.7"))
+        for ticket in ("0" * 32, own):
+            for _ in range(8):
+                with pytest.raises(OTPError):
+                    passwords.password_reset_confirm(bhxh_code=citizen.username, ticket=ticket,
+                                                     otp="000000", new_password=NEW,
+                                                     context=CTX)
+                clock.tick(20)
+        clock.tick(-8 * 2 * 20 + 30)  # back within the owner's five minutes
+        passwords.password_reset_confirm(bhxh_code=citizen.username, ticket=owner_ticket,
+                                         otp=code, new_password=NEW, context=CTX)
+    citizen.refresh_from_db()
+    assert citizen.check_password(NEW)
+
+
+def test_strangers_cannot_use_up_the_owners_quota_with_wrong_pairs(citizen):
+    with freeze_time() as clock:
+        for n in range(15):
+            passwords.password_reset_request(
+                bhxh_code=f"0999{n:06d}", phone=citizen.phone,
+                context=AuditContext(ip_address=f"198.51.100.{n}"))
+            clock.tick(61)
+        passwords.password_reset_request(bhxh_code=citizen.username, phone=citizen.phone,
+                                         context=CTX)
+    assert OutboundMessage.objects.filter(sensitive=True, recipient=citizen.phone).count() == 1
+
+
+def test_repeated_requests_answer_alike_for_a_match_and_a_mismatch(citizen):
+    api = APIClient()
+
+    def statuses(phone):
+        return [api.post("/api/v1/password-reset/",
+                         {"bhxh_code": citizen.username, "phone": phone}, format="json",
+                         REMOTE_ADDR=f"203.0.113.{len(phone)}").status_code
+                for _ in range(8)]
+
+    with freeze_time() as clock:
+        match = statuses("0912345678")
+        clock.tick(3600)
+        mismatch = statuses("0987654321 ")
+    assert match == mismatch == [202] * 8
+
+
+def test_every_refused_reset_code_reads_the_same(citizen):
+    ticket = passwords.password_reset_request(bhxh_code=citizen.username, phone=citizen.phone,
+                                              context=CTX)
+    seen = set()
+    for _ in range(7):  # wrong, then throttled, then dead: all read as "wrong"
+        with pytest.raises(OTPError) as caught:
+            passwords.password_reset_confirm(bhxh_code=citizen.username, ticket=ticket,
+                                             otp="000000", new_password=NEW, context=CTX)
+        seen.add((caught.value.code, caught.value.messages[0]))
+    assert seen == {("wrong", "Mã OTP không đúng hoặc đã hết hạn.")}
+
+
+def test_the_owner_who_reset_passes_a_relock_on_that_browser(client, citizen, settings):
+    settings.LOGIN_FAILURES_PER_NAME = 3
+    client.post(reverse("accounts:password_reset"), {
+        "bhxh_code": citizen.username, "method": "sms", "phone": "0912345678"})
+    client.post(reverse("accounts:password_reset_confirm"), {
+        "otp": _last_code(), "new_password1": NEW, "new_password2": NEW})
+    stranger = client.__class__()
+    for n in range(3):
+        stranger.post(reverse("accounts:login"), {"username": citizen.username, "password": "x"},
+                      REMOTE_ADDR=f"198.51.100.{n}")
+    assert stranger.post(reverse("accounts:login"), {
+        "username": citizen.username, "password": NEW}).status_code == 200  # locked
+    assert client.post(reverse("accounts:login"), {
+        "username": citizen.username, "password": NEW}).status_code == 302
+
+
+def test_the_api_device_token_passes_the_lock_and_dies_with_the_password(citizen, settings):
+    settings.LOGIN_FAILURES_PER_NAME = 3
+    api = APIClient()
+    first = api.post("/api/v1/auth/token/", {"bhxh_code": citizen.username,
+                                             "password": DEFAULT_PASSWORD}).json()
+    for n in range(3):
+        APIClient().post("/api/v1/auth/token/", {"bhxh_code": citizen.username,
+                                                 "password": "x"}, REMOTE_ADDR=f"10.9.0.{n}")
+    body = {"bhxh_code": citizen.username, "password": DEFAULT_PASSWORD}
+    assert api.post("/api/v1/auth/token/", body).status_code == 400  # locked without it
+    assert api.post("/api/v1/auth/token/", {**body, "device_token": first["device_token"]}
+                    ).status_code == 200
+    # A known device is no free pass: past four times the limit it is locked too.
+    for _ in range(12):
+        api.post("/api/v1/auth/token/", {**body, "password": "x",
+                                         "device_token": first["device_token"]})
+    assert api.post("/api/v1/auth/token/", {**body, "device_token": first["device_token"]}
+                    ).status_code == 400
+    # A new password ends every device mark made with the old one.
+    citizen.set_password(NEW)
+    citizen.save()
+    login_throttle.login_failures_clear(username=citizen.username)
+    from accounts.devices import device_token_knows
+
+    assert not device_token_knows(first["device_token"], citizen.username)
+
+
+def test_guessing_the_current_password_respects_the_lock(citizen, settings):
+    settings.LOGIN_FAILURES_PER_NAME = 3
+    with freeze_time() as clock:
+        for _ in range(3):
+            with pytest.raises(ValidationError):
+                passwords.password_change_request(user=citizen, old_password="x",
+                                                  new_password=NEW, context=CTX)
+            clock.tick(60)
+        with pytest.raises(ValidationError) as caught:
+            _request_change(citizen)  # the right one, but locked
+    assert caught.value.message_dict["old_password"][0].startswith("Bạn đã nhập sai")

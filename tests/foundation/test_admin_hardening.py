@@ -92,3 +92,41 @@ def test_approval_never_takes_over_a_staff_account():
         declaration_approve(actor=officer(offices.dongda), declaration_id=filed.pk,
                             context=CONTEXT)
     assert caught.value.code == "account_conflict"
+
+
+def test_api_rate_limits_ignore_a_forged_forwarded_for(monkeypatch):
+    from rest_framework.test import APIClient
+    from rest_framework.throttling import SimpleRateThrottle
+
+    # DRF binds the rates at import: change the bound dictionary for this test.
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "otp", "3/hour")
+    api = APIClient()
+    codes = [api.post("/api/v1/password-reset/", {"bhxh_code": "0100000001",
+                                                  "phone": "0912345678"}, format="json",
+                      HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+             for n in range(5)]
+    assert codes == [202, 202, 202, 429, 429]
+
+
+def test_the_api_works_when_the_cache_is_down(monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.test import APIClient
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    for name in ("get", "set", "add", "incr", "delete"):
+        monkeypatch.setattr(cache, name, broken)
+    user = UserFactory()
+    response = APIClient().post("/api/v1/auth/token/",
+                                {"bhxh_code": user.username, "password": "Mat-khau-thu-2026"})
+    assert response.status_code == 200
+    response = APIClient().post("/api/v1/password-reset/",
+                                {"bhxh_code": user.username, "phone": "0912345678"},
+                                format="json")
+    assert response.status_code == 202
+
+
+def test_api_tokens_are_not_readable_in_the_admin(client):
+    client.force_login(UserFactory(staff=True, is_superuser=True))
+    assert client.get("/admin/authtoken/tokenproxy/").status_code == 404
