@@ -43,8 +43,8 @@ class TokenRequestSerializer(serializers.Serializer):
     )
     device_token = serializers.CharField(
         label=_("Mã thiết bị"), required=False, allow_blank=True, max_length=1000,
-        help_text=_("The device_token of an earlier login on this device: it passes the "
-                    "locks strangers' failed logins set off."),
+        help_text=_("device_token của lần đăng nhập trước trên thiết bị này: giúp đăng nhập "
+                    "được cả khi người khác nhập sai nhiều lần."),
     )
 
     def validate(self, attrs: dict) -> dict:
