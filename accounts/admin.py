@@ -28,7 +28,6 @@ from audit.context import AuditContext
 from registry.models import Office
 from registry.phones import normalize_vn_mobile
 
-
 # API tokens are credentials: DRF's admin would list every citizen's token in clear.
 try:
     from rest_framework.authtoken.models import TokenProxy
