@@ -12,6 +12,8 @@ Fixtures for journeys (every test in tests/e2e/ is marked `e2e` automatically):
                     step's screenshot, plus one at the moment of failure, is kept in
                     test-artifacts/<test id>/ when the test fails (deleted when it passes).
 - ``browser``       the session's Chromium (for a second context, e.g. two users).
+- ``outbox``        the dev outbox on, SMS into a file of the test (returned), links to the
+                    live server.
 
 The whole directory is skipped, saying why, when /usr/bin/chromium (or the browser named by
 E2E_CHROMIUM) or Playwright is missing (`make setup` installs Chromium). Browser language:
@@ -185,3 +187,16 @@ def page(request, browser, base_url, _shots):
     context, page = _open(browser, base_url, request.param, _shots)
     yield page
     _close(request, context, page, _shots, request.param)
+
+
+@pytest.fixture
+def outbox(settings, tmp_path, base_url):
+    """The dev outbox on (/dev/outbox/ shows what was sent), the SMS written to a file of
+    this test, and SITE_URL (the links in messages, the host of the WebOTP line) pointing
+    at the live server. Returns the SMS file."""
+    settings.DEBUG = True
+    settings.SMS_BACKEND = "notifications.sms.backends.file.FileSMSBackend"
+    settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
+    settings.EMAIL_FILE_PATH = str(tmp_path / "email")
+    settings.SITE_URL = base_url
+    return tmp_path / "sms.jsonl"

@@ -40,18 +40,6 @@ VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳ�
 
 
 @pytest.fixture
-def outbox(settings, tmp_path, base_url):
-    """The dev outbox on, the SMS written to a file of this test, and SITE_URL (the host
-    of the WebOTP line) pointing at the live server."""
-    settings.DEBUG = True
-    settings.SMS_BACKEND = "notifications.sms.backends.file.FileSMSBackend"
-    settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
-    settings.EMAIL_FILE_PATH = str(tmp_path / "email")
-    settings.SITE_URL = base_url
-    return tmp_path / "sms.jsonl"
-
-
-@pytest.fixture
 def citizen():
     return UserFactory(
         insured_person__bhxh_code=BHXH_CODE, full_name=FULL_NAME, phone=PHONE,

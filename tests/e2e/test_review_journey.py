@@ -27,18 +27,6 @@ IMAGE_WIDTH = """img => img.complete ? img.naturalWidth : new Promise((done) => 
 })"""
 
 
-@pytest.fixture
-def outbox(settings, tmp_path, base_url):
-    """The dev outbox on, the SMS written to a file of this test, and the links in the
-    messages pointing at the live server."""
-    settings.DEBUG = True
-    settings.SMS_BACKEND = "notifications.sms.backends.file.FileSMSBackend"
-    settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
-    settings.EMAIL_FILE_PATH = str(tmp_path / "email")
-    settings.SITE_URL = base_url
-    return tmp_path / "sms.jsonl"
-
-
 def _no_sideways_scroll(page) -> None:
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
