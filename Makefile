@@ -19,7 +19,7 @@ help:
 	@echo "make test   set up, run the whole suite (make test-e2e: browser journeys only)"
 	@echo "make worker / make beat   Celery worker and scheduler (need REDIS_URL)"
 	@echo "make bench  run the benchmarks under bench/"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff, and the layering of the apps (import-linter)"
 
 setup: system-deps venv messages
 
@@ -85,6 +85,7 @@ bench: setup
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 check-migrations: venv
 	$(MANAGE) makemigrations --check --dry-run

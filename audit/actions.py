@@ -32,6 +32,8 @@ class AuditAction(models.TextChoices):
     DECLARATION_REJECTED = "declaration.rejected", _("Từ chối tờ khai")
     DECLARATION_VIEWED = "declaration.viewed", _("Xem tờ khai")
     DECLARATION_EXPORTED = "declaration.exported", _("Xuất danh sách tờ khai")
+    DECLARATION_SHARED = "declaration.shared", _("Gửi tờ khai tới địa chỉ thư điện tử khác")
+    DECLARATION_DOWNLOADED = "declaration.downloaded", _("Tải tờ khai PDF qua liên kết SMS")
     PDF_RENDERED = "declaration.pdf_rendered", _("Tạo tờ khai PDF")
     PDF_VIEWED = "declaration.pdf_viewed", _("Xem tờ khai PDF")
     REJECTION_NOTICE_RENDERED = "declaration.rejection_notice_rendered", _(
@@ -40,6 +42,8 @@ class AuditAction(models.TextChoices):
     ATTACHMENT_VIEWED = "declaration.attachment_viewed", _("Xem ảnh đính kèm")
     # Guardians.
     DEMO_LINK_CREATED = "guardians.demo_link_created", _("Tạo liên kết giám hộ demo")
+    GUARDIANSHIP_CREATED = "guardians.guardianship_created", _("Ghi nhận người giám hộ")
+    GUARDIANSHIP_ENDED = "guardians.guardianship_ended", _("Kết thúc quyền giám hộ")
     # Notifications.
     MESSAGE_RETRY = "notifications.message_retry", _("Gửi lại thông báo")
     MESSAGE_FAILED = "notifications.message_failed", _("Gửi thông báo thất bại")

@@ -1,161 +1,56 @@
-"""The registration draft kept in the citizen's session between steps: the typed values
-(as strings) and the sanitised photos, stored in private storage under random names and
-referenced only from this session."""
+"""The self-registration wizard's draft (declarations.wizard keeps it in the session):
+step 1's personal data, step 3's office and e-mail, the three photos."""
 import datetime
-import secrets
-from dataclasses import dataclass, field
 
-from django.contrib.sessions.backends.base import SessionBase
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy as _
 
-from declarations.photos import SanitizedPhoto
-from declarations.services.drafts import DRAFT_PHOTO_DIR
 from declarations.services.registration import PHOTO_KINDS, RegistrationData
+from declarations.wizard import WizardDraft, WizardSpec
 
 SESSION_KEY = "registration_draft"
 SENT_KEY = "registration_sent"
-STEPS = ("personal", "photos", "office", "review")
+
+SELF_REGISTRATION = WizardSpec(
+    session_key=SESSION_KEY,
+    sent_key=SENT_KEY,
+    steps={
+        "personal": _("Thông tin cá nhân"),
+        "photos": _("Ảnh giấy tờ"),
+        "office": _("Cơ quan BHXH và thư điện tử"),
+        "review": _("Kiểm tra và gửi"),
+    },
+    groups={"personal": (), "office": ("send_email",)},
+    photo_kinds=tuple(kind.value for kind in PHOTO_KINDS),
+    step_url_name="declarations:register_step",
+    photo_url_name="declarations:register_photo",
+    start_url_name="declarations:register",
+    sent_url_name="declarations:register_sent",
+    template_prefix="declarations/register_",
+)
+STEPS = SELF_REGISTRATION.step_keys
 
 
-_PHOTO_META = {"name": str, "width": int, "height": int, "sha256": str, "size": int}
-
-
-def _strings(value: object, *, booleans: tuple[str, ...] = ()) -> dict:
-    if not isinstance(value, dict):
-        return {}
-    return {
-        key: item for key, item in value.items()
-        if isinstance(key, str)
-        and (isinstance(item, str) or (key in booleans and isinstance(item, bool)))
-    }
-
-
-def _photo_metas(value: object) -> dict:
-    """Only well-formed photo entries of known kinds, each naming a draft file."""
-    if not isinstance(value, dict):
-        return {}
-    kinds = {kind.value for kind in PHOTO_KINDS}
-    return {
-        kind: meta for kind, meta in value.items()
-        if kind in kinds and isinstance(meta, dict)
-        and all(isinstance(meta.get(key), type_) for key, type_ in _PHOTO_META.items())
-        and _is_draft_name(meta["name"])
-    }
-
-
-def _is_draft_name(name: str) -> bool:
-    parts = name.split("/")
-    return len(parts) == 2 and parts[0] == DRAFT_PHOTO_DIR and parts[1] not in ("", ".", "..")
-
-
-@dataclass
-class Draft:
-    personal: dict = field(default_factory=dict)
-    office: dict = field(default_factory=dict)
-    # kind -> {"name", "width", "height", "sha256", "size"}
-    photos: dict = field(default_factory=dict)
-    step: str = "personal"
-    completed: list = field(default_factory=list)
-
-    # --- session round trip ----------------------------------------------------------
+class Draft(WizardDraft):
     @classmethod
-    def load(cls, session: SessionBase) -> "Draft":
-        """The session's draft; anything malformed in it (an older layout, a value of the
-        wrong type) is dropped, so a stale session never breaks the form."""
-        raw = session.get(SESSION_KEY)
-        if not isinstance(raw, dict):
-            raw = {}
-        completed = raw.get("completed")
-        return cls(
-            personal=_strings(raw.get("personal")),
-            office=_strings(raw.get("office"), booleans=("send_email",)),
-            photos=_photo_metas(raw.get("photos")),
-            step=raw.get("step") if raw.get("step") in STEPS else "personal",
-            completed=[s for s in completed if s in STEPS] if isinstance(completed, list) else [],
-        )
+    def load(cls, session) -> "Draft":
+        return cls.load_for(SELF_REGISTRATION, session)
 
-    def save(self, session: SessionBase) -> None:
-        session[SESSION_KEY] = {
-            "personal": self.personal,
-            "office": self.office,
-            "photos": self.photos,
-            "step": self.step,
-            "completed": self.completed,
-        }
+    @property
+    def personal(self) -> dict:
+        return self.values.setdefault("personal", {})
 
-    def clear(self, session: SessionBase, *, delete_photos: bool = True) -> None:
-        if delete_photos:
-            for kind in list(self.photos):
-                self.photo_delete(kind)
-        session.pop(SESSION_KEY, None)
+    @personal.setter
+    def personal(self, value: dict) -> None:
+        self.values["personal"] = value
 
-    # --- steps -----------------------------------------------------------------------
-    def complete(self, step: str, next_step: str) -> None:
-        if step not in self.completed:
-            self.completed.append(step)
-        self.step = next_step
+    @property
+    def office(self) -> dict:
+        return self.values.setdefault("office", {})
 
-    def first_open_step(self) -> str:
-        for step in STEPS:
-            if step not in self.completed:
-                return step
-        return "review"
+    @office.setter
+    def office(self, value: dict) -> None:
+        self.values["office"] = value
 
-    def may_open(self, step: str) -> bool:
-        """A step may be shown once every step before it is done."""
-        return all(s in self.completed for s in STEPS[: STEPS.index(step)])
-
-    # --- photos ----------------------------------------------------------------------
-    def photo_store(self, kind: str, photo: SanitizedPhoto) -> None:
-        self.photo_delete(kind)
-        name = default_storage.save(
-            f"{DRAFT_PHOTO_DIR}/{secrets.token_hex(16)}.jpg", ContentFile(photo.content)
-        )
-        self.photos[kind] = {
-            "name": name,
-            "width": photo.width,
-            "height": photo.height,
-            "sha256": photo.sha256,
-            "size": len(photo.content),
-        }
-
-    def photo_delete(self, kind: str) -> None:
-        meta = self.photos.pop(kind, None)
-        if meta and _is_draft_name(meta["name"]):
-            default_storage.delete(meta["name"])
-
-    def photo_name(self, kind: str) -> str | None:
-        """The storage name of this draft's photo of `kind`, None when there is none or its
-        file has gone (cleaned up, or deleted by a concurrent submit of the same session)."""
-        meta = self.photos.get(kind)
-        if not meta:
-            return None
-        name = meta["name"]
-        if not _is_draft_name(name) or not default_storage.exists(name):
-            return None
-        return name
-
-    def photos_loaded(self) -> dict[str, SanitizedPhoto]:
-        """The draft's photos as the service takes them (already sanitised on upload)."""
-        photos = {}
-        for kind in PHOTO_KINDS:
-            name = self.photo_name(kind.value)
-            if name is None:
-                continue
-            meta = self.photos[kind.value]
-            try:
-                with default_storage.open(name, "rb") as handle:
-                    content = handle.read()
-            except FileNotFoundError:
-                continue  # gone since photo_name() looked: asked for again
-            photos[kind.value] = SanitizedPhoto(
-                content=content, width=meta["width"], height=meta["height"],
-                content_type="image/jpeg", sha256=meta["sha256"],
-            )
-        return photos
-
-    # --- to the service --------------------------------------------------------------
     def registration_data(self, *, commitment_accepted: bool = False) -> RegistrationData:
         p, o = self.personal, self.office
         dob = None

@@ -3,19 +3,14 @@ and e-mail -> 4 review -> sent. The draft lives in the session (views_draft), so
 a reopened tab find everything that was typed and uploaded."""
 import logging
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from rest_framework.throttling import SimpleRateThrottle
 
+from audit.context import client_address
 from declarations.forms import (
     OfficeForm,
     PersonalDataForm,
@@ -23,7 +18,7 @@ from declarations.forms import (
     ReviewForm,
     add_service_errors,
 )
-from declarations.models import Attachment
+from declarations.limits import web_rate_allowed
 from declarations.selectors import (
     is_province_code,
     office_by_code,
@@ -40,59 +35,38 @@ from declarations.services.registration import (
     self_registration_validate,
 )
 from declarations.status_links import status_path
-from declarations.views_draft import SENT_KEY, STEPS, Draft
+from declarations.views_draft import SELF_REGISTRATION, SENT_KEY, STEPS, Draft
+from declarations.wizard import (
+    draft_value,
+    photo_previews,
+    photo_response,
+    photos_take,
+    render_step,
+    resume,
+    sent_summary,
+    service_error_summary,
+    step_gate,
+    steps_context,
+)
 
 logger = logging.getLogger(__name__)
 
-STEP_TITLES = {
-    "personal": _("Thông tin cá nhân"),
-    "photos": _("Ảnh giấy tờ"),
-    "office": _("Cơ quan BHXH và thư điện tử"),
-    "review": _("Kiểm tra và gửi"),
-}
-
+SPEC = SELF_REGISTRATION
+STEP_TITLES = SPEC.steps
 
 
 def step_url(step: str) -> str:
-    return reverse("declarations:register_step", kwargs={"step": step})
-
-
-def _steps_context(current: str, draft: Draft, *, links: bool = True) -> list[dict]:
-    return [
-        {
-            "key": key,
-            "number": index,
-            "title": STEP_TITLES[key],
-            "current": key == current,
-            "done": key in draft.completed and key != current,
-            # Done steps are links back (GET keeps the draft as it is).
-            "url": step_url(key) if links and draft.may_open(key) else "",
-        }
-        for index, key in enumerate(STEPS, start=1)
-    ]
+    return SPEC.step_url(step)
 
 
 def _render(request: HttpRequest, step: str, draft: Draft, context: dict) -> HttpResponse:
-    return render(
-        request,
-        f"declarations/register_{step}.html",
-        {
-            "step": step,
-            "steps": _steps_context(step, draft),
-            "step_number": STEPS.index(step) + 1,
-            "step_title": STEP_TITLES[step],
-            "draft": draft,
-            **context,
-        },
-    )
+    return render_step(request, draft, step, context)
 
 
 @never_cache
 def register(request: HttpRequest) -> HttpResponse:
     """Start, or resume where the citizen left off."""
-    draft = Draft.load(request.session)
-    step = draft.step if draft.may_open(draft.step) else draft.first_open_step()
-    return redirect(step_url(step))
+    return resume(request, Draft.load(request.session))
 
 
 @never_cache
@@ -101,12 +75,9 @@ def register_step(request: HttpRequest, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404
     draft = Draft.load(request.session)
-    if not draft.may_open(step):
-        if step == "review" and request.method == "POST" and _just_sent(request, draft):
-            # The final step sent twice (double click, reload, Back then Send): the first
-            # one filed the declaration and emptied the draft; show what was filed.
-            return redirect("declarations:register_sent")
-        return redirect(step_url(draft.first_open_step()))
+    gate = step_gate(request, draft, step)
+    if gate is not None:
+        return gate
     handler = {
         "personal": _personal,
         "photos": _photos,
@@ -116,28 +87,7 @@ def register_step(request: HttpRequest, step: str) -> HttpResponse:
     return handler(request, draft)
 
 
-def _sent(request: HttpRequest) -> dict | None:
-    sent = request.session.get(SENT_KEY)
-    if isinstance(sent, dict) and isinstance(sent.get("number"), str):
-        return sent
-    return None
-
-
-def _just_sent(request: HttpRequest, draft: Draft) -> bool:
-    return _sent(request) is not None and not draft.personal and not draft.completed
-
-
 # --- step 1 --------------------------------------------------------------------------------
-
-# What the draft keeps of one typed value: well above every field's max_length (so a value
-# too long is still reported as too long), and low enough that a posted megabyte does not
-# end up in the session store.
-DRAFT_VALUE_MAX = 1000
-
-
-def draft_value(raw: object) -> str:
-    return (raw if isinstance(raw, str) else "").strip()[:DRAFT_VALUE_MAX]
-
 
 def personal_values(form: PersonalDataForm) -> dict:
     """What was typed, as strings (a date that does not parse is kept as typed)."""
@@ -162,8 +112,7 @@ def _personal(request: HttpRequest, draft: Draft) -> HttpResponse:
             draft.complete("personal", "photos")
             draft.save(request.session)
             return redirect(step_url("photos"))
-        if "personal" in draft.completed:
-            draft.completed.remove("personal")
+        draft.reopen("personal")
         draft.save(request.session)
     else:
         form = PersonalDataForm(initial=draft.personal or None)
@@ -175,30 +124,14 @@ def _personal(request: HttpRequest, draft: Draft) -> HttpResponse:
 # --- step 2 --------------------------------------------------------------------------------
 
 def _photo_previews(draft: Draft) -> list[dict]:
-    return [
-        {
-            "kind": kind.value,
-            "label": kind.label,
-            "url": reverse("declarations:register_photo", kwargs={"kind": kind.value})
-            + f"?v={draft.photos[kind.value]['sha256'][:12]}",
-        }
-        for kind in PHOTO_KINDS
-        if draft.photo_name(kind.value)
-    ]
+    return photo_previews(draft, {kind.value: kind.label for kind in PHOTO_KINDS})
 
 
 def _photos(request: HttpRequest, draft: Draft) -> HttpResponse:
     if request.method == "POST":
         form = PhotosForm(request.POST, request.FILES)
         form.is_valid()
-        photos, errors = photos_sanitize(
-            {kind.value: request.FILES.get(kind.value) for kind in PHOTO_KINDS}
-        )
-        for kind, photo in photos.items():
-            draft.photo_store(kind, photo)
-        for kind, messages_ in errors.items():
-            for message in messages_:
-                form.add_error(kind, message)
+        photos_take(draft, request, form, photos_sanitize)
         action = request.POST.get("action", "next")
         if action == "back":
             draft.step = "personal"
@@ -225,19 +158,7 @@ def _photos(request: HttpRequest, draft: Draft) -> HttpResponse:
 @never_cache
 def register_photo(request: HttpRequest, kind: str) -> HttpResponse:
     """A preview of one of this session's draft photos: nothing else can be reached here."""
-    if kind not in Attachment.Kind.values:
-        raise Http404
-    name = Draft.load(request.session).photo_name(kind)
-    if name is None:
-        raise Http404
-    try:
-        handle = default_storage.open(name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = "inline"
-    return response
+    return photo_response(Draft.load(request.session), kind)
 
 
 # --- step 3 --------------------------------------------------------------------------------
@@ -295,9 +216,7 @@ def _office(request: HttpRequest, draft: Draft) -> HttpResponse:
             draft.complete("office", "review")
             draft.save(request.session)
             return redirect(step_url("review"))
-        if "office" in draft.completed:
-            draft.completed.remove("office")
-        draft.step = "office"
+        draft.reopen("office")
         draft.save(request.session)
         shown = list(offices_receiving(province_code=province))
     else:
@@ -338,17 +257,7 @@ FIELD_STEP = {
 def _submit_allowed(request: HttpRequest) -> bool:
     """The web form shares the API's "registration" rate per client address: each submit
     sends an SMS, and SMS cost money."""
-    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get("registration")
-    if not rate:
-        return True
-    count, seconds = SimpleRateThrottle.parse_rate(None, rate)
-    key = f"declarations:web_submit:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, seconds)
-    try:
-        return cache.incr(key) <= count
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, seconds)
-        return True
+    return web_rate_allowed(request, scope="registration", ident=client_address(request))
 
 
 def _review(request: HttpRequest, draft: Draft) -> HttpResponse:
@@ -372,13 +281,7 @@ def _review(request: HttpRequest, draft: Draft) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as exc:
-                for field, errors in exc.error_dict.items():
-                    step = FIELD_STEP.get(field, "personal")
-                    for error in errors:
-                        service_errors.append(
-                            {"message": error.messages[0], "url": step_url(step),
-                             "step": STEP_TITLES[step]}
-                        )
+                service_errors = service_error_summary(SPEC, exc, FIELD_STEP, "personal")
             else:
                 draft.clear(request.session)
                 request.session[SENT_KEY] = {
@@ -413,11 +316,13 @@ def _review(request: HttpRequest, draft: Draft) -> HttpResponse:
 
 @never_cache
 def register_sent(request: HttpRequest) -> HttpResponse:
-    sent = _sent(request)
+    sent = sent_summary(request, SPEC)
     if sent is None:
         return redirect("declarations:register")
     return render(
         request,
         "declarations/register_sent.html",
-        {"sent": sent, "steps": _steps_context("sent", Draft(completed=list(STEPS)), links=False)},
+        {"sent": sent,
+         "steps": steps_context(SPEC, "sent", Draft(spec=SPEC, completed=list(STEPS)),
+                                links=False)},
     )

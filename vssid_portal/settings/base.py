@@ -7,6 +7,7 @@ import ipaddress
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -225,6 +226,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "declarations-drafts-purge": {
         "task": "declarations.tasks.registration_drafts_purge_task",
         "schedule": 24 * 60 * 60.0,
+    },
+    "guardians-coming-of-age": {
+        "task": "guardians.tasks.guardianships_end_coming_of_age_task",
+        "schedule": crontab(hour=0, minute=5),
     },
     "declarations-pdf-sweep": {
         "task": "declarations.tasks.declarations_pdf_sweep_task",

@@ -1,0 +1,32 @@
+"""Rate limits of the declaration pages, on the same rates (settings.REST_FRAMEWORK
+["DEFAULT_THROTTLE_RATES"]) as the API, counted in the shared cache per identity (a
+client address from audit.context.client_address, or an account). A cache that cannot be
+reached lets the request through: the limit must not turn a cache outage into an outage of
+the page; what it protects (SMS, e-mails) has its own caps in the outbox."""
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
+
+
+def web_rate_allowed(request: HttpRequest, *, scope: str, ident: str) -> bool:
+    """Count one more use of `scope` by `ident`; False once the rate is exceeded."""
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(scope)
+    if not rate:
+        return True
+    count, seconds = SimpleRateThrottle.parse_rate(None, rate)
+    key = f"declarations:web:{scope}:{ident or 'unknown'}"
+    try:
+        cache.add(key, 0, seconds)
+        try:
+            return cache.incr(key) <= count
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, seconds)
+            return True
+    except Exception:
+        logger.warning("Rate limit %s not applied (cache error)", scope, exc_info=True)
+        return True
