@@ -71,11 +71,7 @@ class Migration(migrations.Migration):
             options={"verbose_name": "quan hệ giám hộ", "verbose_name_plural": "quan hệ giám hộ"},
         ),
         migrations.AddConstraint(
-            model_name="guardianlink",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("ended_at__isnull", True), ("end_reason", ""))
-                | models.Q(("ended_at__isnull", False), models.Q(("end_reason", ""), _negated=True)),
-                name="guardian_link_end_has_reason",
-            ),
+            model_name='guardianlink',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('end_reason', ''), ('ended_at__isnull', True)), models.Q(('ended_at__isnull', False), models.Q(('end_reason', ''), _negated=True)), _connector='OR'), name='guardian_link_end_has_reason'),
         ),
     ]
