@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from declarations.models import Declaration
+from guardians.models import GuardianLink
 from registry.forms import PlainTextField, reject_control_characters
 from registry.models import Sex
 
@@ -156,3 +157,58 @@ class StatusLookupForm(forms.Form):
         error_messages={"required": _("Vui lòng nhập mã số BHXH.")},
         widget=forms.TextInput(attrs={**_TEXT, "inputmode": "numeric"}),
     )
+
+
+class ChildForm(forms.Form):
+    """A child's registration, step 1: who the child is, and who the guardian is to them."""
+
+    bhxh_code = PlainTextField(
+        label=_("Mã số BHXH của con"), required=True, max_length=20,
+        error_messages=_required(_("Vui lòng nhập mã số BHXH.")),
+        help_text=_("10 chữ số, in trên thẻ BHYT của con."),
+        widget=forms.TextInput(attrs={**_TEXT, "inputmode": "numeric"}),
+    )
+    full_name = PlainTextField(
+        label=_("Họ và tên của con"), required=True, max_length=100,
+        error_messages=_required(_("Vui lòng nhập họ và tên của con.")),
+        widget=forms.TextInput(attrs=_TEXT),
+    )
+    relationship = forms.ChoiceField(
+        label=_("Bạn là"), required=True,
+        choices=[("", _("-- Chọn --")), *GuardianLink.Relationship.choices],
+        error_messages={"required": _("Vui lòng chọn quan hệ của bạn với trẻ."),
+                        "invalid_choice": _("Vui lòng chọn quan hệ của bạn với trẻ.")},
+    )
+
+
+class ChildPhotosForm(forms.Form):
+    """Step 2: the child's portrait and the birth certificate (camera or gallery)."""
+
+    portrait = forms.FileField(
+        label=_("Ảnh chân dung của con"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
+    birth_certificate = forms.FileField(
+        label=_("Ảnh giấy khai sinh của con"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
+
+
+class ChildOfficeForm(forms.Form):
+    office = forms.ChoiceField(
+        label=_("Cơ quan BHXH tiếp nhận tờ khai"),
+        help_text=_("Đã chọn sẵn cơ quan BHXH in trên thẻ BHYT của con; có thể chọn cơ quan "
+                    "khác."),
+        error_messages=OfficeForm.base_fields["office"].error_messages,
+    )
+
+    def __init__(self, *args, office_choices: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].choices = [("", _("-- Chọn cơ quan BHXH --")), *office_choices]
+
+
+class CommitmentForm(forms.Form):
+    """The commitment read and accepted ("Đồng ý") or the registration cancelled ("Hủy")."""
+
+    action = forms.ChoiceField(choices=[("accept", "accept"), ("cancel", "cancel"),
+                                        ("back", "back")], required=True)

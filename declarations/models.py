@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from guardians.models import GuardianLink
 from registry.models import Sex
 from registry.text import fold
 from vssid_portal.languages import LANGUAGE_CHOICES
@@ -72,6 +73,12 @@ class Declaration(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người kê khai"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="declarations_submitted",
+    )
+    # A child's registration: what the guardian is to the child (the guardianship created
+    # on approval records it).
+    guardian_relationship = models.CharField(
+        _("quan hệ với trẻ"), max_length=10, choices=GuardianLink.Relationship.choices,
+        blank=True,
     )
     # The account the declaration created, once approved.
     account = models.ForeignKey(

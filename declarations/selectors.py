@@ -1,13 +1,15 @@
 """Reads for the declarations area: offices a citizen may send a declaration to, and
 finding a declaration by what its citizen knows."""
 import re
+import uuid as uuid_module
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import office_ids_covered_by
 from declarations.models import Declaration
+from guardians.selectors import child_ids_in_care_of, minors_filter
 from registry.models import Office, Province
 
 # The shapes the database allows (registry.models constraints): anything else cannot match,
@@ -96,6 +98,32 @@ def declarations_reviewable_by(*, user) -> QuerySet[Declaration]:
     if not covered:
         return Declaration.objects.none()
     return Declaration.objects.filter(office_id__in=covered)
+
+
+def declarations_visible_to_citizen(*, user) -> QuerySet[Declaration]:
+    """The declarations a citizen may read: their own (filed for their BHXH code) and,
+    while they are a child's guardian (guardians.selectors: not ended, child under 18),
+    the child's, including those they filed for a child still under 18 that was not (yet)
+    approved. Every citizen page, API answer and file of a declaration starts here."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.is_staff:
+        return Declaration.objects.none()
+    own = Q(insured_person_id=user.insured_person_id) if user.insured_person_id else Q(pk=None)
+    children = Q(insured_person_id__in=child_ids_in_care_of(guardian=user))
+    filed_for_minor = Q(submitted_by=user) & Q(minors_filter(prefix="insured_person__"))
+    return Declaration.objects.filter(own | children | filed_for_minor)
+
+
+def declaration_visible_to_citizen(*, user, declaration_uuid: object) -> Declaration | None:
+    try:
+        value = uuid_module.UUID(str(declaration_uuid))
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return (
+        declarations_visible_to_citizen(user=user)
+        .select_related("office", "office__parent", "insured_person", "submitted_by")
+        .filter(uuid=value)
+        .first()
+    )
 
 
 @dataclass(frozen=True)

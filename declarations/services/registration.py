@@ -52,38 +52,19 @@ def declaration_number_new(today: datetime.date | None = None) -> str:
     return f"DK{today:%y%m}-{suffix}"
 
 
-def _declaration_insert(validated: ValidatedRegistration, language: str) -> Declaration:
-    data = validated.data
+def declaration_insert(declaration: Declaration) -> Declaration:
+    """Save a new declaration under a fresh random number. The one-pending-per-code
+    constraint is the last word between concurrent submits: the loser gets the "pending"
+    message; a collision of the random number draws another one."""
     for _attempt in range(_NUMBER_ATTEMPTS):
-        declaration = Declaration(
-            number=declaration_number_new(),
-            kind=Declaration.Kind.SELF_REGISTRATION,
-            status=Declaration.Status.SUBMITTED,
-            office=validated.office,
-            language=language,
-            insured_person=validated.person,
-            bhxh_code=data.bhxh_code,
-            # The name matched the registry ignoring case, diacritics and spacing: the
-            # declaration carries it as the registry writes it.
-            full_name=validated.person.full_name,
-            date_of_birth=data.date_of_birth,
-            sex=data.sex,
-            id_type=data.id_type,
-            id_number=data.id_number,
-            address=data.address,
-            phone=data.phone,
-            email=data.email,
-            send_email=data.send_email,
-            commitment_accepted=data.commitment_accepted,
-        )
+        declaration.number = declaration_number_new()
         try:
             with transaction.atomic():
-                declaration.save()
+                declaration.save(force_insert=True)
         except IntegrityError:
-            # Either a concurrent submit for the same code won the race for the
-            # one-pending-per-code constraint, or the random number collided.
+            declaration.pk = None
             if Declaration.objects.filter(
-                bhxh_code=data.bhxh_code, status__in=Declaration.PENDING_STATUSES
+                bhxh_code=declaration.bhxh_code, status__in=Declaration.PENDING_STATUSES
             ).exists():
                 raise ValidationError(
                     {"bhxh_code": [ValidationError(MSG_PENDING, code="pending_declaration")]}
@@ -93,6 +74,30 @@ def _declaration_insert(validated: ValidatedRegistration, language: str) -> Decl
             continue
         return declaration
     raise RuntimeError("Could not draw a free declaration number")
+
+
+def _declaration_insert(validated: ValidatedRegistration, language: str) -> Declaration:
+    data = validated.data
+    return declaration_insert(Declaration(
+        kind=Declaration.Kind.SELF_REGISTRATION,
+        status=Declaration.Status.SUBMITTED,
+        office=validated.office,
+        language=language,
+        insured_person=validated.person,
+        bhxh_code=data.bhxh_code,
+        # The name matched the registry ignoring case, diacritics and spacing: the
+        # declaration carries it as the registry writes it.
+        full_name=validated.person.full_name,
+        date_of_birth=data.date_of_birth,
+        sex=data.sex,
+        id_type=data.id_type,
+        id_number=data.id_number,
+        address=data.address,
+        phone=data.phone,
+        email=data.email,
+        send_email=data.send_email,
+        commitment_accepted=data.commitment_accepted,
+    ))
 
 
 def _photo_missing_message(kind: str, id_type: str) -> str:
@@ -147,7 +152,7 @@ def photos_sanitize(uploads: dict) -> tuple[dict[str, SanitizedPhoto], dict[str,
     return photos, errors
 
 
-def _language(value: str) -> str:
+def language_or_default(value: str) -> str:
     codes = [code for code, _name in settings.LANGUAGES]
     value = (value or "").split("-")[0].lower()
     return value if value in codes else settings.LANGUAGE_CODE
@@ -225,7 +230,7 @@ def declaration_submit_self_registration(
     # Imported here: the tasks module imports the services of this package.
     from declarations.tasks import declaration_render_pdf_task
 
-    language = _language(language)
+    language = language_or_default(language)
     stored_names: list[str] = []
     try:
         with transaction.atomic():

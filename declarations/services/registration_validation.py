@@ -54,7 +54,7 @@ class ValidatedRegistration:
     office: Office | None
 
 
-class _Errors:
+class Errors:
     def __init__(self) -> None:
         self.by_field: dict[str, list[ValidationError]] = {}
 
@@ -90,18 +90,22 @@ def _active_account_for(person: InsuredPerson) -> User | None:
 
 def _contact_taken_by_other_code(lookup: str, value: str, bhxh_code: str) -> bool:
     """Whether a phone or e-mail (`lookup`: "phone" or "email__iexact") is already declared
-    in a pending or approved declaration, or on an active account, of another BHXH code."""
+    in a pending or approved declaration, or on an active account, of another BHXH code.
+    A child's registration carries the guardian's phone and e-mail, and so does the child's
+    account: neither makes them "another code's" contact."""
     declared = (
         Declaration.objects.filter(
             **{lookup: value},
             status__in=[*Declaration.PENDING_STATUSES, Declaration.Status.APPROVED],
         )
+        .exclude(kind=Declaration.Kind.CHILD_REGISTRATION)
         .exclude(bhxh_code=bhxh_code)
         .exists()
     )
     return declared or (
         User.objects.filter(**{lookup: value}, is_active=True, insured_person__isnull=False)
         .exclude(insured_person__bhxh_code=bhxh_code)
+        .exclude(insured_person__guardian_links__isnull=False)
         .exists()
     )
 
@@ -115,7 +119,7 @@ def _email_taken_by_other_code(email: str, bhxh_code: str) -> bool:
 
 
 def _validate_personal(
-    data: RegistrationData, errors: _Errors
+    data: RegistrationData, errors: Errors
 ) -> tuple[dict, InsuredPerson | None]:
     clean: dict = {}
     person = None
@@ -225,7 +229,7 @@ def _validate_personal(
 
 
 def _validate_office(
-    data: RegistrationData, person: InsuredPerson | None, errors: _Errors
+    data: RegistrationData, person: InsuredPerson | None, errors: Errors
 ) -> tuple[dict, Office | None]:
     clean: dict = {"send_email": bool(data.send_email)}
     email = (data.email or "").strip()
@@ -253,9 +257,15 @@ def _validate_office(
         )
     clean["email"] = email
 
+    clean["office"], office = receiving_office_validate(data.office, errors)
+    return clean, office
+
+
+def receiving_office_validate(code: str, errors: "Errors") -> tuple[str, Office | None]:
+    """The receiving office chosen by its code: it must exist, be active and receive
+    declarations. Errors go on "office"."""
     office = None
-    code = (data.office or "").strip()
-    clean["office"] = code
+    code = (code or "").strip()
     if not code:
         errors.add("office", _("Vui lòng chọn cơ quan BHXH tiếp nhận tờ khai."), "required")
     else:
@@ -269,7 +279,7 @@ def _validate_office(
                 "office_not_receiving",
             )
             office = None
-    return clean, office
+    return code, office
 
 
 def self_registration_validate(
@@ -278,7 +288,7 @@ def self_registration_validate(
     """Every rule of issue 4 item 1. Raises ValidationError keyed by field name
     (bhxh_code, full_name, ..., phone, email, office); with include_office=False only the
     personal data (step 1 of the web form) is checked."""
-    errors = _Errors()
+    errors = Errors()
     clean, person = _validate_personal(data, errors)
     office = None
     if include_office:

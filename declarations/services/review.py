@@ -23,6 +23,7 @@ from declarations.models import Declaration
 from declarations.selectors import declarations_reviewable_by
 from declarations.services.pdf import HELD_FOR_REJECTION_NOTICE
 from declarations.status_links import status_url
+from guardians.services import guardianship_create
 from notifications.services import email_enqueue, sms_enqueue, sms_text
 
 Status = Declaration.Status
@@ -37,6 +38,8 @@ MSG_ACCOUNT_TAKEN = _(
     "Mã số BHXH %(code)s đang gắn với một tài khoản khác; cần kiểm tra trước khi duyệt."
 )
 
+MSG_NO_GUARDIAN = _("Tờ khai đăng ký cho con không ghi người giám hộ; không thể duyệt.")
+
 
 class ReviewError(ValidationError):
     """A decision that cannot be made; `code` says why ("not_found", "final", ...)."""
@@ -47,7 +50,7 @@ def _locked(*, actor: User, declaration_id: int) -> Declaration:
     declaration = (
         declarations_reviewable_by(user=actor)
         .select_for_update(of=("self",))
-        .select_related("office", "insured_person")
+        .select_related("office", "insured_person", "submitted_by")
         .filter(pk=declaration_id)
         .first()
     )
@@ -126,7 +129,47 @@ def _account_for(declaration: Declaration, password: str) -> tuple[User, AuditAc
     return user, action
 
 
+def _child_approval_messages(declaration: Declaration, user: User, password: str) -> None:
+    """A child's account: the temporary password goes to the guardian's phone."""
+    with translation.override(declaration.language):
+        body = sms_text(
+            gettext(
+                "VssID: Tài khoản của con %(code)s đã được duyệt. Mật khẩu tạm thời: "
+                "%(password)s. Đổi mật khẩu khi đăng nhập lần đầu."
+            ) % {"code": user.username, "password": password}
+        )
+        sms_enqueue(
+            to=declaration.phone, body=body, concerns=declaration, secret=password,
+            dedup_key=f"declaration:{declaration.uuid}:approved:sms",
+            language=declaration.language,
+        )
+        if declaration.send_email and declaration.email:
+            email_enqueue(
+                to=declaration.email,
+                subject=gettext("Tờ khai %(number)s đã được duyệt") % {
+                    "number": declaration.number
+                },
+                body=gettext(
+                    "Kính gửi quý phụ huynh,\n\n"
+                    "%(office)s đã duyệt tờ khai đăng ký tài khoản cho con số %(number)s. "
+                    "Tài khoản của %(name)s đã được kích hoạt và bạn được ghi nhận là người "
+                    "giám hộ của con trên VssID đến khi con đủ 18 tuổi.\n\n"
+                    "Tên đăng nhập của con: mã số BHXH %(login)s. Mật khẩu tạm thời đã được "
+                    "gửi qua SMS tới số điện thoại của bạn (vì lý do an toàn, thư này không "
+                    "chứa mật khẩu).\n\n"
+                    "Thư này được gửi tự động, vui lòng không trả lời."
+                ) % {"name": declaration.full_name, "office": declaration.office.name,
+                     "number": declaration.number, "login": user.username},
+                concerns=declaration,
+                dedup_key=f"declaration:{declaration.uuid}:approved:email",
+                language=declaration.language,
+            )
+
+
 def _approval_messages(declaration: Declaration, user: User, password: str) -> None:
+    if declaration.kind == Declaration.Kind.CHILD_REGISTRATION:
+        _child_approval_messages(declaration, user, password)
+        return
     link = status_url(declaration)
     with translation.override(declaration.language):
         body = sms_text(
@@ -197,6 +240,14 @@ def declaration_approve(*, actor: User, declaration_id: int, context: AuditConte
             action=account_action, target=user, actor=actor,
             data={"declaration": declaration.number}, context=context,
         )
+        if declaration.kind == Declaration.Kind.CHILD_REGISTRATION:
+            if declaration.submitted_by_id is None:
+                raise ReviewError(MSG_NO_GUARDIAN, code="no_guardian")
+            guardianship_create(
+                guardian=declaration.submitted_by, child=declaration.insured_person,
+                relationship=declaration.guardian_relationship, approved_by=actor,
+                declaration_number=declaration.number, context=context,
+            )
         _approval_messages(declaration, user, password)
     return declaration
 

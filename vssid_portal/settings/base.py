@@ -288,6 +288,10 @@ REST_FRAMEWORK = {
         "registration": env("THROTTLE_REGISTRATION", default="20/hour"),
         "scan": env("THROTTLE_SCAN", default="60/hour"),
         "otp": env("THROTTLE_OTP", default="300/hour"),
+        # Per guardian account: checks of a child's BHXH code and name (web step 1, API).
+        "child_check": env("THROTTLE_CHILD_CHECK", default="30/hour"),
+        # Per account: a declaration sent on by e-mail to an address the citizen types.
+        "declaration_share": env("THROTTLE_DECLARATION_SHARE", default="5/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -1,0 +1,32 @@
+"""Signed, expiring links that download a declaration's PDF without logging in: sent by
+SMS to the guardian who filed a child's registration. The token signs the declaration's
+number with a timestamp (short enough for an SMS); forged, altered or expired tokens get
+nothing."""
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from declarations.models import Declaration
+
+_SALT = "declarations.pdf-download"
+PDF_LINK_MAX_AGE = 60 * 60 * 24 * 30
+
+
+def pdf_download_token(declaration: Declaration) -> str:
+    return signing.TimestampSigner(salt=_SALT).sign(declaration.number)
+
+
+def declaration_from_download_token(token: str) -> Declaration | None:
+    try:
+        number = signing.TimestampSigner(salt=_SALT).unsign(token, max_age=PDF_LINK_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return Declaration.objects.filter(number=number).first()
+
+
+def pdf_download_path(declaration: Declaration) -> str:
+    return reverse("declarations:pdf_download", kwargs={"token": pdf_download_token(declaration)})
+
+
+def pdf_download_url(declaration: Declaration) -> str:
+    return settings.SITE_URL.rstrip("/") + pdf_download_path(declaration)
