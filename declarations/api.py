@@ -1,21 +1,44 @@
-"""REST API of the declarations area: POST /api/v1/registrations/ (multipart)."""
+"""REST API of the declarations area: POST /api/v1/registrations/ (self-registration,
+multipart), POST /api/v1/children/registrations/ (a child's, multipart), and the citizen's
+declarations: GET /api/v1/declarations/, /declarations/<id>/, /declarations/<id>/pdf/,
+POST /declarations/<id>/share/, GET /children/<id>/declarations/."""
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.actions import AuditAction
+from audit.context import AuditContext
+from audit.services import audit_record
 from declarations.forms import DATE_INPUT_FORMATS
+from declarations.limits import web_rate_allowed
+from declarations.models import Declaration
+from declarations.selectors import declaration_visible_to_citizen, declarations_visible_to_citizen
+from declarations.services.child_registration import (
+    ChildRegistrationData,
+    child_photos_missing_errors,
+    child_registration_validate,
+    declaration_submit_child_registration,
+)
+from declarations.services.pdf import declaration_pdf_filename
 from declarations.services.registration import (
     PHOTO_KINDS,
     RegistrationData,
     declaration_submit_self_registration,
     photos_sanitize,
 )
+from declarations.services.sharing import declaration_share_by_email
 from declarations.status_links import status_url
+from guardians.models import GuardianLink
+from guardians.selectors import child_in_care_of
 from registry.api import FormParser, MultiPartParser, PlainCharField
 
 _SEX_ALIASES = {
@@ -139,3 +162,199 @@ class RegistrationCreateView(APIView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+
+# --- a child's registration and the citizen's declarations ------------------------------
+
+def _private(response: Response) -> Response:
+    """Personal data: no shared cache may keep it."""
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _drf_errors(exc: DjangoValidationError) -> serializers.ValidationError:
+    errors = {("non_field_errors" if field == "__all__" else field): messages
+              for field, messages in exc.message_dict.items()}
+    return serializers.ValidationError(errors)
+
+
+class ChildRegistrationRequestSerializer(serializers.Serializer):
+    bhxh_code = _text(_("Mã số BHXH của con"), 20)
+    full_name = _text(_("Họ và tên của con"), 100)
+    relationship = serializers.ChoiceField(
+        label=_("Quan hệ với trẻ (father|mother|guardian)"),
+        choices=GuardianLink.Relationship.choices, required=False,
+        default=GuardianLink.Relationship.GUARDIAN,
+        error_messages={"invalid_choice": _("Vui lòng chọn quan hệ của bạn với trẻ.")},
+    )
+    office = _text(_("Mã cơ quan BHXH tiếp nhận"), 8)
+    accept_commitment = serializers.BooleanField(
+        label=_("Đồng ý với cam kết"), required=False, default=False,
+        error_messages={"invalid": _("accept_commitment phải là true hoặc false.")},
+    )
+    portrait = _photo(_("Ảnh chân dung của con"))
+    birth_certificate = _photo(_("Ảnh giấy khai sinh của con"))
+
+
+class DeclarationSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    office = serializers.CharField(source="office.code", read_only=True)
+    url = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Declaration
+        fields = [
+            "id", "number", "kind", "status", "bhxh_code", "full_name", "date_of_birth",
+            "office", "guardian_relationship", "submitted_at", "decided_at",
+            "rejection_reason_code", "rejection_reason", "url", "pdf_url",
+        ]
+
+    def get_url(self, declaration: Declaration) -> str:
+        return self.context["request"].build_absolute_uri(
+            reverse("api:declaration", kwargs={"uuid": declaration.uuid}))
+
+    def get_pdf_url(self, declaration: Declaration) -> str | None:
+        if not declaration.pdf:
+            return None
+        return self.context["request"].build_absolute_uri(
+            reverse("api:declaration-pdf", kwargs={"uuid": declaration.uuid}))
+
+
+def _visible_or_404(request: Request, uuid) -> Declaration:
+    declaration = declaration_visible_to_citizen(user=request.user, declaration_uuid=uuid)
+    if declaration is None:
+        raise NotFound()
+    return declaration
+
+
+class ChildRegistrationCreateView(APIView):
+    """A parent or guardian files the registration of an account for their child (under
+    18, no CCCD on file, no account, no pending declaration, name as in the registry).
+    The child's messages go to the guardian's phone and e-mail."""
+
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_scope = "registration"
+
+    @extend_schema(
+        request={"multipart/form-data": ChildRegistrationRequestSerializer},
+        responses={201: DeclarationSerializer,
+                   400: inline_serializer("ChildRegistrationErrors", {
+                       "field": serializers.ListField(child=serializers.CharField())})},
+        summary="Register an account for a child", tags=["children"],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ChildRegistrationRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = dict(serializer.validated_data)
+        uploads = {kind: values.pop(kind, None) for kind in ("portrait", "birth_certificate")}
+        if not web_rate_allowed(request, scope="child_check", ident=f"user:{request.user.pk}"):
+            raise Throttled()
+        data = ChildRegistrationData(
+            bhxh_code=values["bhxh_code"], full_name=values["full_name"],
+            relationship=values["relationship"], office=values["office"],
+            commitment_accepted=values["accept_commitment"],
+        )
+        # The cheap checks first: no photo is decoded for a request refused anyway.
+        errors: dict = {}
+        try:
+            child_registration_validate(guardian=request.user, data=data)
+        except DjangoValidationError as exc:
+            errors.update(exc.error_dict)
+        errors.update({kind: msgs for kind, msgs in child_photos_missing_errors(
+            {kind: upload for kind, upload in uploads.items() if upload is not None}).items()})
+        if errors:
+            raise _drf_errors(DjangoValidationError(errors))
+        photos, photo_errors = photos_sanitize(uploads)
+        if photo_errors:
+            raise serializers.ValidationError(photo_errors)
+        try:
+            declaration = declaration_submit_child_registration(
+                guardian=request.user, data=data, photos=photos,
+                language=getattr(request, "LANGUAGE_CODE", "vi"),
+                context=AuditContext.from_request(request),
+            )
+        except DjangoValidationError as exc:
+            raise _drf_errors(exc) from None
+        body = DeclarationSerializer(declaration, context={"request": request}).data
+        return _private(Response(body, status=status.HTTP_201_CREATED))
+
+
+class DeclarationListView(APIView):
+    """The citizen's declarations (own and children's, newest first, at most 50);
+    `/children/<id>/declarations/` narrows to one child in the guardian's care."""
+
+    @extend_schema(responses={200: DeclarationSerializer(many=True)}, tags=["declarations"],
+                   summary="My declarations and my children's")
+    def get(self, request: Request, child=None) -> Response:
+        declarations = declarations_visible_to_citizen(user=request.user)
+        if child is not None:
+            link = child_in_care_of(guardian=request.user, link_uuid=child)
+            if link is None:
+                raise NotFound()
+            declarations = declarations.filter(insured_person_id=link.child_id)
+        rows = declarations.select_related("office").order_by("-submitted_at")[:50]
+        return _private(Response(
+            DeclarationSerializer(rows, many=True, context={"request": request}).data))
+
+
+class DeclarationDetailView(APIView):
+    @extend_schema(responses={200: DeclarationSerializer}, tags=["declarations"],
+                   summary="One of my declarations or my children's")
+    def get(self, request: Request, uuid) -> Response:
+        declaration = _visible_or_404(request, uuid)
+        return _private(Response(
+            DeclarationSerializer(declaration, context={"request": request}).data))
+
+
+class DeclarationPdfView(APIView):
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY,
+                              503: OpenApiTypes.OBJECT},
+                   tags=["declarations"], summary="The declaration's PDF")
+    def get(self, request: Request, uuid):
+        declaration = _visible_or_404(request, uuid)
+        if not declaration.pdf:
+            response = Response({"detail": _("Tờ khai PDF đang được tạo. Vui lòng thử lại "
+                                             "sau ít phút.")}, status=503)
+            response["Retry-After"] = "30"
+            return _private(response)
+        try:
+            handle = declaration.pdf.open("rb")
+        except (FileNotFoundError, ValueError):
+            raise NotFound() from None
+        audit_record(action=AuditAction.PDF_VIEWED, target=declaration, actor=request.user,
+                     data={"number": declaration.number, "channel": "api"}, request=request)
+        response = FileResponse(handle, content_type="application/pdf", as_attachment=True,
+                                filename=declaration_pdf_filename(declaration))
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class DeclarationShareSerializer(serializers.Serializer):
+    email = _text(_("Địa chỉ thư điện tử nhận tờ khai"), 254)
+
+
+class DeclarationShareView(APIView):
+    """Send the declaration (PDF attached) on to an e-mail address."""
+
+    throttle_scope = "declaration_share"
+
+    @extend_schema(request=DeclarationShareSerializer,
+                   responses={202: OpenApiTypes.OBJECT}, tags=["declarations"],
+                   summary="Send a declaration on by e-mail")
+    def post(self, request: Request, uuid) -> Response:
+        declaration = _visible_or_404(request, uuid)
+        serializer = DeclarationShareSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if not web_rate_allowed(request, scope="declaration_share",
+                                ident=f"user:{request.user.pk}"):
+            raise Throttled()
+        try:
+            declaration_share_by_email(
+                declaration=declaration, email=serializer.validated_data["email"],
+                actor=request.user, context=AuditContext.from_request(request),
+            )
+        except DjangoValidationError as exc:
+            raise _drf_errors(exc) from None
+        return Response({"detail": _("Tờ khai sẽ được gửi tới địa chỉ thư điện tử đã nhập.")},
+                        status=status.HTTP_202_ACCEPTED)

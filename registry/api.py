@@ -274,7 +274,7 @@ class HealthFacilityListView(_DirectoryView):
 # --- The logged-in citizen's card and participation -------------------------------------------
 
 
-def _private(response: Response) -> Response:
+def private_response(response: Response) -> Response:
     """Personal data: no shared cache may keep it."""
     response["Cache-Control"] = "private, no-store"
     return response
@@ -343,7 +343,7 @@ class MyCardView(APIView):
         card = selectors.insured_person_current_card(person=person)
         if card is None:
             raise NotFound(_("Chưa có thẻ BHYT nào của bạn trong cơ sở dữ liệu."))
-        return _private(Response(MyCardSerializer(card).data))
+        return private_response(Response(MyCardSerializer(card).data))
 
 
 class _GapSerializer(serializers.Serializer):
@@ -390,4 +390,4 @@ class MyParticipationView(APIView):
     @extend_schema(responses={200: ParticipationHistorySerializer})
     def get(self, request: Request) -> Response:
         history = selectors.participation_history(person=_own_person(request))
-        return _private(Response(ParticipationHistorySerializer(history).data))
+        return private_response(Response(ParticipationHistorySerializer(history).data))

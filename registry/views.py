@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from registry import selectors
 from registry.card_qr import card_qr_payload, card_qr_png_data_uri
 from registry.forms import BhxhCodeLookupForm, DirectorySearchForm, FacilitySearchForm
+from registry.models import InsuredPerson
 from registry.throttling import LookupRateThrottle
 
 TYPED_FIELDS = ("full_name", "date_of_birth", "province")
@@ -130,11 +131,10 @@ def facilities(request: HttpRequest) -> HttpResponse:
     return _directory_page(request, form, search, "registry/facilities.html")
 
 
-@never_cache
-@require_safe
-@login_required
-def my_card(request: HttpRequest) -> HttpResponse:
-    person = getattr(request.user, "insured_person", None)
+def card_context(person: InsuredPerson | None) -> dict:
+    """What registry/my_card.html shows of `person`'s current card. The caller has decided
+    that the user may see it (their own card, or a child's in their care); the template
+    also takes `child` (then headed with the child's name) and `back_link` ({url, label})."""
     card = selectors.insured_person_current_card(person=person) if person else None
     context = {"person": person, "card": card}
     if card is not None:
@@ -145,7 +145,15 @@ def my_card(request: HttpRequest) -> HttpResponse:
             and (card.valid_to is None or card.valid_to >= today),
             not_yet_valid=card.valid_from > today,
         )
-    return render(request, "registry/my_card.html", context)
+    return context
+
+
+@never_cache
+@require_safe
+@login_required
+def my_card(request: HttpRequest) -> HttpResponse:
+    person = getattr(request.user, "insured_person", None)
+    return render(request, "registry/my_card.html", card_context(person))
 
 
 # How the types are abbreviated in print (the stored value has no Đ and no hyphen).
@@ -157,11 +165,9 @@ def _money(amount: int) -> str:
     return f"{amount:,}".replace(",", ".")
 
 
-@never_cache
-@require_safe
-@login_required
-def my_participation(request: HttpRequest) -> HttpResponse:
-    person = getattr(request.user, "insured_person", None)
+def participation_context(person: InsuredPerson | None) -> dict:
+    """What registry/my_participation.html shows of `person`'s history; the caller has
+    decided that the user may see it. The template takes `child` and `back_link` too."""
     history = selectors.participation_history(person=person) if person else None
     types = []
     for type_history in history.types if history else []:
@@ -180,8 +186,12 @@ def my_participation(request: HttpRequest) -> HttpResponse:
                 ],
             }
         )
-    return render(
-        request,
-        "registry/my_participation.html",
-        {"person": person, "history": history, "types": types},
-    )
+    return {"person": person, "history": history, "types": types}
+
+
+@never_cache
+@require_safe
+@login_required
+def my_participation(request: HttpRequest) -> HttpResponse:
+    person = getattr(request.user, "insured_person", None)
+    return render(request, "registry/my_participation.html", participation_context(person))

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 # (url name, label): links in the header for logged-in users, shown once they resolve.
 USER_NAV = [
+    ("public_services", _("Dịch vụ công")),
     ("registry:my_card", _("Thẻ BHYT của tôi")),
     ("registry:my_participation", _("Quá trình tham gia")),
     ("guardians:family", _("Gia đình")),

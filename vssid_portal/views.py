@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -21,11 +22,42 @@ FLOWS = [
     ("registry:my_card", _("Thẻ BHYT điện tử"), _("Xem thẻ BHYT của bạn và mã QR của thẻ.")),
     ("registry:my_participation", _("Quá trình tham gia"),
      _("Các giai đoạn đóng BHXH, BHYT, BHTN, BHTNLĐ-BNN của bạn.")),
-    ("guardians:register_child", _("Đăng ký tài khoản cho con"),
+    ("declarations:child_register", _("Đăng ký tài khoản cho con"),
      _("Cha, mẹ hoặc người giám hộ đăng ký tài khoản cho trẻ dưới 18 tuổi.")),
     ("accounts:password_change", _("Đổi mật khẩu"), _("Đổi mật khẩu với mã OTP gửi qua SMS.")),
     ("declarations:status_lookup", _("Tình trạng tờ khai"), _("Xem tờ khai của bạn đang ở đâu.")),
 ]
+
+
+# (url name, title, description): "Dịch vụ công", the services of a logged-in citizen.
+PUBLIC_SERVICES = [
+    ("declarations:child_register", _("Đăng ký tài khoản cho con"),
+     _("Cha, mẹ hoặc người giám hộ đăng ký tài khoản cho trẻ dưới 18 tuổi chưa có CCCD.")),
+    ("guardians:family", _("Gia đình"),
+     _("Thẻ BHYT, quá trình tham gia và tờ khai của con bạn.")),
+    ("declarations:list", _("Tờ khai của tôi và của con"),
+     _("Xem, in, tải và gửi tờ khai đã nộp.")),
+    ("registry:my_card", _("Thẻ BHYT điện tử"), _("Xem thẻ BHYT của bạn và mã QR của thẻ.")),
+    ("registry:my_participation", _("Quá trình tham gia"),
+     _("Các giai đoạn đóng BHXH, BHYT, BHTN, BHTNLĐ-BNN của bạn.")),
+    ("accounts:password_change", _("Đổi mật khẩu"), _("Đổi mật khẩu với mã OTP gửi qua SMS.")),
+]
+
+
+def _links(entries) -> list[dict]:
+    links = []
+    for url_name, title, description in entries:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue  # a service not offered by this installation
+        links.append({"url": url, "title": title, "description": description})
+    return links
+
+
+@login_required
+def public_services(request: HttpRequest) -> HttpResponse:
+    return render(request, "public_services.html", {"flows": _links(PUBLIC_SERVICES)})
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -11,7 +11,14 @@ from accounts.api import (
     PasswordResetView,
 )
 from accounts.api_scan import ScanView
-from declarations.api import RegistrationCreateView
+from declarations.api import (
+    ChildRegistrationCreateView,
+    DeclarationDetailView,
+    DeclarationListView,
+    DeclarationPdfView,
+    DeclarationShareView,
+    RegistrationCreateView,
+)
 from vssid_portal.api.views import api_root
 
 app_name = "api"
@@ -31,6 +38,17 @@ urlpatterns = [
          name="password-reset-confirm"),
     path("scan/", ScanView.as_view(), name="scan"),
     path("registrations/", RegistrationCreateView.as_view(), name="registrations"),
+    path("children/registrations/", ChildRegistrationCreateView.as_view(),
+         name="child-registrations"),
+    path("children/<uuid:child>/declarations/", DeclarationListView.as_view(),
+         name="child-declarations"),
+    path("declarations/", DeclarationListView.as_view(), name="declarations"),
+    path("declarations/<uuid:uuid>/", DeclarationDetailView.as_view(), name="declaration"),
+    path("declarations/<uuid:uuid>/pdf/", DeclarationPdfView.as_view(),
+         name="declaration-pdf"),
+    path("declarations/<uuid:uuid>/share/", DeclarationShareView.as_view(),
+         name="declaration-share"),
+    path("", include("guardians.api_urls")),
     path("", include("registry.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
