@@ -1,0 +1,144 @@
+"""The child-registration wizard in the browser (Django test client)."""
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from declarations.models import Declaration
+from tests.declarations.child_helpers import (
+    a_child,
+    child_photo_files,
+    child_step,
+    family,
+)
+
+pytestmark = pytest.mark.django_db
+
+SESSION_KEY = "child_registration_draft"
+
+
+def _logged_in(client, guardian):
+    client.force_login(guardian)
+    return client
+
+
+def _walk_to_commitment(client, child, office):
+    response = client.post(child_step("child"), {
+        "bhxh_code": child.bhxh_code, "full_name": child.full_name,
+        "relationship": "father"})
+    assert response.status_code == 302 and response.url == child_step("photos")
+    response = client.post(child_step("photos"), {**child_photo_files(), "action": "next"})
+    assert response.status_code == 302 and response.url == child_step("office"), (
+        response.content.decode()[:3000])
+    page = client.get(child_step("office"))
+    assert f'value="{office.code}" selected' in page.content.decode()  # preset from the card
+    response = client.post(child_step("office"), {"office": office.code, "action": "next"})
+    assert response.status_code == 302 and response.url == child_step("commitment")
+
+
+def test_anonymous_is_sent_to_login_and_staff_refused(client):
+    response = client.get(child_step("child"))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+    from tests.accounts.factories import UserFactory
+    client.force_login(UserFactory(staff=True))
+    assert client.get(child_step("child")).status_code == 403
+
+
+def test_the_whole_flow_then_the_success_screen(client, django_capture_on_commit_callbacks):
+    guardian, office = family(email="quan@example.com")
+    child = a_child(office)
+    _logged_in(client, guardian)
+    _walk_to_commitment(client, child, office)
+    page = client.get(child_step("commitment")).content.decode()
+    assert "Đồng ý" in page and "Hủy" in page and child.full_name in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(child_step("commitment"), {"action": "accept"})
+    assert response.status_code == 302 and response.url == reverse("declarations:child_sent")
+    declaration = Declaration.objects.get()
+    sent = client.get(response.url).content.decode()
+    assert declaration.number in sent
+    assert reverse("declarations:detail", kwargs={"uuid": declaration.uuid}) in sent
+    assert "data-web-share" in sent and "/to-khai/tai/" in sent
+    assert SESSION_KEY not in client.session
+    # Sent twice (double click, reload): the success screen again, no second declaration.
+    response = client.post(child_step("commitment"), {"action": "accept"})
+    assert response.status_code == 302 and Declaration.objects.count() == 1
+
+
+def test_back_keeps_everything_and_cancel_clears_the_draft(client):
+    guardian, office = family()
+    child = a_child(office)
+    _logged_in(client, guardian)
+    _walk_to_commitment(client, child, office)
+    response = client.post(child_step("office"), {"office": office.code, "action": "back"})
+    assert response.url == child_step("photos")
+    photos_page = client.get(child_step("photos")).content.decode()
+    assert 'data-testid="preview-portrait"' in photos_page
+    assert 'data-testid="preview-birth_certificate"' in photos_page
+    assert f'value="{child.bhxh_code}"' in client.get(child_step("child")).content.decode()
+    draft = client.session[SESSION_KEY]
+    names = [meta["name"] for meta in draft["photos"].values()]
+    from django.core.files.storage import default_storage
+    assert all(default_storage.exists(name) for name in names)
+
+    response = client.post(child_step("commitment"), {"action": "cancel"})
+    assert response.status_code == 302
+    assert SESSION_KEY not in client.session
+    assert not any(default_storage.exists(name) for name in names)
+    assert not Declaration.objects.exists()
+
+
+def test_step_one_says_why_a_child_cannot_be_registered(client):
+    guardian, office = family()
+    adult = a_child(office, date_of_birth=datetime.date(2000, 1, 1), birth_year=2000)
+    _logged_in(client, guardian)
+    response = client.post(child_step("child"), {
+        "bhxh_code": adult.bhxh_code, "full_name": adult.full_name,
+        "relationship": "father"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="error-summary"' in page and "đã đủ 18 tuổi" in page
+    assert client.get(child_step("photos")).status_code == 302  # not reachable yet
+
+
+def test_later_steps_cannot_be_skipped_to(client):
+    guardian, _ = family()
+    _logged_in(client, guardian)
+    response = client.get(child_step("commitment"))
+    assert response.status_code == 302 and response.url == child_step("child")
+    assert client.get(child_step("nonsense")).status_code == 404
+
+
+def test_photos_are_required_and_bad_files_refused(client):
+    guardian, office = family()
+    child = a_child(office)
+    _logged_in(client, guardian)
+    client.post(child_step("child"), {"bhxh_code": child.bhxh_code,
+                                      "full_name": child.full_name, "relationship": "mother"})
+    response = client.post(child_step("photos"), {"action": "next"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "giấy khai sinh" in page
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    response = client.post(child_step("photos"), {
+        "portrait": SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg"),
+        "action": "next"})
+    assert response.status_code == 200 and 'data-testid="error-summary"' in (
+        response.content.decode())
+
+
+def test_draft_photo_previews_reach_only_this_sessions_files(client):
+    guardian, office = family()
+    child = a_child(office)
+    _logged_in(client, guardian)
+    client.post(child_step("child"), {"bhxh_code": child.bhxh_code,
+                                      "full_name": child.full_name, "relationship": "mother"})
+    client.post(child_step("photos"), {**child_photo_files(), "action": "next"})
+    url = reverse("declarations:child_photo", kwargs={"kind": "portrait"})
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("declarations:child_photo", kwargs={"kind": "id_front"})
+                      ).status_code == 404
+    from django.test import Client
+    other, _ = family(phone="+84912000888")
+    stranger = Client()
+    stranger.force_login(other)
+    assert stranger.get(url).status_code == 404

@@ -1,0 +1,56 @@
+"""Staff review of a child's registration: approval creates the child's account and the
+guardianship, the temporary password reaches the guardian's phone; rejection reaches the
+guardian."""
+import pytest
+
+from accounts.models import User
+from audit.models import AuditRecord
+from declarations.services.review import declaration_approve, declaration_reject
+from guardians.models import GuardianLink
+from guardians.selectors import children_in_care_of
+from notifications.models import OutboundMessage
+from notifications.sms.backends.locmem import outbox
+from tests.declarations.child_helpers import a_child, family, submit_child
+from tests.declarations.review_helpers import CONTEXT, officer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_approval_creates_the_account_and_the_guardianship(django_capture_on_commit_callbacks):
+    guardian, office = family()
+    child = a_child(office)
+    declaration = submit_child(guardian, child, office, relationship="mother")
+    staff = officer(office)
+    with django_capture_on_commit_callbacks(execute=True):
+        declaration_approve(actor=staff, declaration_id=declaration.pk, context=CONTEXT)
+
+    account = User.objects.get(username=child.bhxh_code)
+    assert account.insured_person == child and account.must_change_password
+    assert account.phone == guardian.phone
+    link = GuardianLink.objects.get(guardian=guardian, child=child)
+    assert link.relationship == "mother"
+    assert link.approved_by == staff and link.approved_at is not None
+    assert link.declaration_number == declaration.number
+    assert list(children_in_care_of(guardian=guardian)) == [link]
+    assert AuditRecord.objects.filter(action="guardians.guardianship_created").count() == 1
+
+    sms = OutboundMessage.objects.filter(channel="sms").order_by("pk").last()
+    assert sms.recipient == guardian.phone
+    assert sms.sensitive and child.bhxh_code in sms.body
+    assert sms.secret_erased  # delivered: the password no longer rests in the outbox
+    assert any(m.to == guardian.phone and "Mat khau tam thoi" in m.body for m in outbox)
+
+
+def test_rejection_reaches_the_guardian_and_creates_nothing():
+    guardian, office = family()
+    child = a_child(office)
+    declaration = submit_child(guardian, child, office)
+    declaration_reject(actor=officer(office), declaration_id=declaration.pk,
+                       reason_code="photo_blurred", text="Ảnh giấy khai sinh bị mờ.",
+                       context=CONTEXT)
+    assert not GuardianLink.objects.exists()
+    assert not User.objects.filter(username=child.bhxh_code).exists()
+    sms = OutboundMessage.objects.filter(channel="sms").order_by("pk").last()
+    assert sms.recipient == guardian.phone and declaration.number in sms.body
+    # Rejected: the guardian may register the child again at once.
+    assert submit_child(guardian, child, office).pk
