@@ -166,6 +166,17 @@ def declaration_registry_comparison(declaration: Declaration) -> list[Comparison
             declared_year != person.birth_year)
     add(_("Giới tính"), declaration.get_sex_display(), person.get_sex_display(),
         bool(declaration.sex) and declaration.sex != person.sex)
+    if declaration.kind == Declaration.Kind.CHILD_REGISTRATION:
+        # The contacts are the guardian's, not the child's: shown, not compared.
+        guardian = declaration.submitted_by
+        add(_("CCCD trên cơ sở dữ liệu BHXH"), "", person.id_number or "",
+            bool(person.id_number))
+        add(_("Người kê khai (cha, mẹ hoặc người giám hộ)"),
+            f"{guardian.full_name} ({guardian.bhxh_code})" if guardian else "", "", False)
+        add(_("Quan hệ với trẻ"), declaration.get_guardian_relationship_display(), "", False)
+        add(_("Điện thoại di động"), declaration.phone, "", False)
+        add(_("Thư điện tử"), declaration.email, "", False)
+        return rows
     add(_("Số giấy tờ"), declaration.id_number, person.id_number or "")
     add(_("Địa chỉ"), declaration.address, person.address,
         bool(person.address) and fold(declaration.address) != fold(person.address))

@@ -99,7 +99,9 @@ def demo_accounts_ensure() -> list[DemoLogin]:
             if guardian_person.sex == Sex.FEMALE
             else GuardianLink.Relationship.FATHER
         )
-        for code in demo.DEMO_CHILD_CODES:
+        # The last child is left without a guardianship: the demo guardian registers them
+        # through "Đăng ký tài khoản cho con".
+        for code in demo.DEMO_CHILD_CODES[:-1]:
             link, created = GuardianLink.objects.get_or_create(
                 guardian=guardian, child=_person(code), defaults={"relationship": relationship}
             )
@@ -130,12 +132,14 @@ def demo_accounts_ensure() -> list[DemoLogin]:
             defaults={"full_name": "Quản trị Demo", "is_staff": True, "is_superuser": True},
         )
 
-    children = ", ".join(demo.DEMO_CHILD_CODES)
+    children = ", ".join(demo.DEMO_CHILD_CODES[:-1])
+    to_register = demo.DEMO_CHILD_CODES[-1]
     return [
         DemoLogin("citizen", citizen.username, PASSWORDS["citizen"],
                   f"người tham gia {citizen.full_name}"),
         DemoLogin("guardian", guardian.username, PASSWORDS["guardian"],
-                  f"người giám hộ {guardian.full_name}, con: {children}"),
+                  f"người giám hộ {guardian.full_name}, con: {children}; đăng ký thử cho con "
+                  f"{to_register}"),
         DemoLogin("staff", staff.username, PASSWORDS["staff"], f"cán bộ {office}"),
         DemoLogin("superuser", SUPERUSER_USERNAME, PASSWORDS["superuser"], "quản trị hệ thống"),
     ]

@@ -54,3 +54,22 @@ def test_rejection_reaches_the_guardian_and_creates_nothing():
     assert sms.recipient == guardian.phone and declaration.number in sms.body
     # Rejected: the guardian may register the child again at once.
     assert submit_child(guardian, child, office).pk
+
+
+def test_the_review_page_shows_the_birth_certificate_and_the_guardian(client):
+    from django.urls import reverse
+
+    guardian, office = family()
+    child = a_child(office)
+    declaration = submit_child(guardian, child, office, relationship="mother")
+    client.force_login(officer(office))
+    changelist = client.get(reverse("admin:declarations_declaration_changelist")
+                            + "?kind=child_registration")
+    assert changelist.status_code == 200 and declaration.number in changelist.content.decode()
+    page = client.get(reverse("admin:declarations_declaration_change", args=[declaration.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Giấy khai sinh" in html and "Ảnh chân dung" in html
+    assert guardian.full_name in html and "Mẹ" in html
+    # The phone is the guardian's: shown, not flagged as differing from the child's record.
+    assert 'class="differs"' not in html

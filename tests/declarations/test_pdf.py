@@ -137,8 +137,9 @@ def test_pdf_in_english(declaration):
 def test_child_registration_pdf_names_the_guardian():
     guardian = UserFactory(full_name="Trần Văn Bình", email="binh@example.vn")
     child = make_declaration(kind=Declaration.Kind.CHILD_REGISTRATION, submitted_by=guardian,
-                             email="", phone="+84987654321")
+                             email="", phone="+84987654321", guardian_relationship="father")
     text = pdf_text(render_declaration_pdf(child))
+    assert "Quan hệ với trẻ" in text and "Cha" in text
     assert "Trần Minh Khôi" in text and "02/03/2015" in text and "Nam" in text
     assert "II. Thông tin cha, mẹ hoặc người giám hộ" in text
     assert "Trần Văn Bình" in text and guardian.username in text and "+84987654321" in text
