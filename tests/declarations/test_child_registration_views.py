@@ -142,3 +142,39 @@ def test_draft_photo_previews_reach_only_this_sessions_files(client):
     stranger = Client()
     stranger.force_login(other)
     assert stranger.get(url).status_code == 404
+
+
+def test_no_js_scan_of_the_childs_bhyt_card_fills_code_and_name(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.declarations.test_registration_views import qr_picture
+
+    guardian, office = family()
+    child = a_child(office)
+    _logged_in(client, guardian)
+    payload = (f"{child.bhxh_code}|{child.full_name.encode().hex()}|20/09/2021|1|-|01 - C54|"
+               f"01/01/2026|-|20/12/2025|79001|{'Lê Minh Quân'.encode().hex()}|4|-|"
+               f"a1b2c3d4e5f60718-1a2b|4|{'Hà Nội'.encode().hex()}|$")
+    response = client.post(reverse("declarations:child_scan"), {
+        "relationship": "father",
+        "scan_bhyt": SimpleUploadedFile("b.jpg", qr_picture(payload), "image/jpeg")},
+        follow=True)
+    html = response.content.decode()
+    assert "Đã đọc mã QR" in html
+    assert f'value="{child.bhxh_code}"' in html and child.full_name in html
+    assert client.session[SESSION_KEY]["child"]["relationship"] == "father"
+
+
+def test_step_one_checks_are_limited_per_guardian(client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "child_check": "3/hour"}}
+    guardian, office = family()
+    child = a_child(office)
+    _logged_in(client, guardian)
+    for _ in range(3):
+        client.post(child_step("child"), {"bhxh_code": child.bhxh_code,
+                                          "full_name": "Sai Tên", "relationship": "father"})
+    response = client.post(child_step("child"), {
+        "bhxh_code": child.bhxh_code, "full_name": child.full_name, "relationship": "father"})
+    assert response.status_code == 200
+    assert "quá nhiều mã số BHXH" in response.content.decode()
