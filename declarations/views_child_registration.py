@@ -151,7 +151,10 @@ def _child(request: HttpRequest, draft: WizardDraft) -> HttpResponse:
                 except ValidationError as exc:
                     add_service_errors(form, exc)
                 else:
+                    # As the registry writes them (the name matched ignoring case,
+                    # diacritics and spacing): what the next steps and the PDF show.
                     draft.values["child"]["bhxh_code"] = validated.data.bhxh_code
+                    draft.values["child"]["full_name"] = validated.child.full_name
                     if previous_code != validated.data.bhxh_code or not draft.values.get(
                             "office", {}).get("office"):
                         office = child_office_default(validated.child)

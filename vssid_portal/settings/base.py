@@ -301,6 +301,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One name for the guardian-relationship choices wherever they appear.
+    "ENUM_NAME_OVERRIDES": {
+        "GuardianRelationshipEnum": "guardians.models.GuardianLink.Relationship",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
