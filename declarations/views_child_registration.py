@@ -28,7 +28,6 @@ from declarations.selectors import (
     office_by_code,
     office_label,
     offices_receiving,
-    provinces_with_receiving_offices,
 )
 from declarations.services.child_registration import (
     CHILD_FIELDS,
@@ -40,6 +39,7 @@ from declarations.services.child_registration import (
     declaration_submit_child_registration,
 )
 from declarations.services.registration import photos_sanitize
+from declarations.views_registration import office_picker_context
 from declarations.wizard import (
     WizardDraft,
     WizardSpec,
@@ -182,7 +182,9 @@ def child_scan(request: HttpRequest) -> HttpResponse:
     draft.values["child"] = {name: draft_value(request.POST.get(name, ""))
                              for name in form.fields}
     upload = request.FILES.get("scan_bhyt")
-    if upload is None:
+    if not web_rate_allowed(request, scope="scan", ident=client_address(request)):
+        messages.error(request, gettext("Bạn đã quét quá nhiều ảnh. Vui lòng thử lại sau."))
+    elif upload is None:
         messages.error(request, gettext("Vui lòng chọn hoặc chụp ảnh có mã QR trước khi quét."))
     elif upload.size > SCAN_MAX_BYTES:
         messages.error(request, gettext("Ảnh quá lớn (tối đa 15 MB)."))
@@ -286,14 +288,7 @@ def _office(request: HttpRequest, draft: WizardDraft) -> HttpResponse:
     form.fields["office"].choices = [form.fields["office"].choices[0],
                                      *_choices(offices_receiving(province_code=province))]
     return render_step(request, draft, "office", {
-        "form": form,
-        "provinces": provinces_with_receiving_offices(),
-        "province": province,
-        "all_offices": [
-            {"code": o.code, "label": office_label(o),
-             "province_code": o.province.code if o.province else ""}
-            for o in offices_receiving()
-        ],
+        "form": form, **office_picker_context(province),
     })
 
 

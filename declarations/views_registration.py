@@ -183,6 +183,19 @@ def _selected_province(request: HttpRequest, draft: Draft) -> str:
     return ""
 
 
+def office_picker_context(province: str) -> dict:
+    """What an office step's province filter and in-place office list need."""
+    return {
+        "provinces": provinces_with_receiving_offices(),
+        "province": province,
+        "all_offices": [
+            {"code": o.code, "label": office_label(o),
+             "province_code": o.province.code if o.province else ""}
+            for o in offices_receiving()
+        ],
+    }
+
+
 def _office(request: HttpRequest, draft: Draft) -> HttpResponse:
     province = _selected_province(request, draft)
     shown = list(offices_receiving(province_code=province))
@@ -232,13 +245,7 @@ def _office(request: HttpRequest, draft: Draft) -> HttpResponse:
         draft,
         {
             "form": form,
-            "provinces": provinces_with_receiving_offices(),
-            "province": province,
-            "all_offices": [
-                {"code": o.code, "label": office_label(o),
-                 "province_code": o.province.code if o.province else ""}
-                for o in offices_receiving()
-            ],
+            **office_picker_context(province),
         },
     )
 

@@ -7,7 +7,6 @@ import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import translation
@@ -22,7 +21,11 @@ from declarations.download_links import pdf_download_url
 from declarations.models import Attachment, Declaration
 from declarations.photos import SanitizedPhoto
 from declarations.services.pdf import HELD_FOR_PDF
-from declarations.services.registration import declaration_insert, language_or_default
+from declarations.services.registration import (
+    attachments_store,
+    declaration_insert,
+    language_or_default,
+)
 from declarations.services.registration_validation import (
     MSG_PENDING,
     Errors,
@@ -291,16 +294,7 @@ def declaration_submit_child_registration(
                 send_email=bool(guardian.email),
                 commitment_accepted=True,
             ))
-            for kind in CHILD_PHOTO_KINDS:
-                photo = photos[kind.value]
-                attachment = Attachment(
-                    declaration=declaration, kind=kind, content_type=photo.content_type,
-                    width=photo.width, height=photo.height, size=len(photo.content),
-                    sha256=photo.sha256,
-                )
-                attachment.file.save(f"{kind.value}.jpg", ContentFile(photo.content), save=False)
-                stored_names.append(attachment.file.name)
-                attachment.save()
+            attachments_store(declaration, photos, CHILD_PHOTO_KINDS, stored_names)
             audit_record(
                 action=AuditAction.DECLARATION_SUBMITTED, target=declaration, actor=guardian,
                 data={"number": declaration.number, "kind": declaration.kind,

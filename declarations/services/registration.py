@@ -100,6 +100,24 @@ def _declaration_insert(validated: ValidatedRegistration, language: str) -> Decl
     ))
 
 
+def attachments_store(
+    declaration: Declaration, photos: dict[str, SanitizedPhoto], kinds, stored_names: list[str]
+) -> None:
+    """Save the declaration's photos of `kinds` as attachments (private storage, random
+    names); each stored name is appended to `stored_names`, so the caller deletes the files
+    again if its transaction fails."""
+    for kind in kinds:
+        photo = photos[kind.value]
+        attachment = Attachment(
+            declaration=declaration, kind=kind, content_type=photo.content_type,
+            width=photo.width, height=photo.height, size=len(photo.content),
+            sha256=photo.sha256,
+        )
+        attachment.file.save(f"{kind.value}.jpg", ContentFile(photo.content), save=False)
+        stored_names.append(attachment.file.name)
+        attachment.save()
+
+
 def _photo_missing_message(kind: str, id_type: str) -> str:
     if kind == Attachment.Kind.PORTRAIT:
         return gettext("Vui lòng cung cấp ảnh chân dung.")
@@ -235,20 +253,7 @@ def declaration_submit_self_registration(
     try:
         with transaction.atomic():
             declaration = _declaration_insert(validated, language)
-            for kind in PHOTO_KINDS:
-                photo = photos[kind.value]
-                attachment = Attachment(
-                    declaration=declaration,
-                    kind=kind,
-                    content_type=photo.content_type,
-                    width=photo.width,
-                    height=photo.height,
-                    size=len(photo.content),
-                    sha256=photo.sha256,
-                )
-                attachment.file.save(f"{kind.value}.jpg", ContentFile(photo.content), save=False)
-                stored_names.append(attachment.file.name)
-                attachment.save()
+            attachments_store(declaration, photos, PHOTO_KINDS, stored_names)
             audit_record(
                 action=AuditAction.DECLARATION_SUBMITTED,
                 target=declaration,
