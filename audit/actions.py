@@ -25,6 +25,9 @@ class AuditAction(models.TextChoices):
     STAFF_ASSIGNMENT_CHANGED = "accounts.staff_assignment_changed", _("Thay đổi phân công cán bộ")
     OTP_DEVICE_ENROLLED = "accounts.otp_device_enrolled", _("Đăng ký xác thực hai lớp")
     DEMO_ACCOUNT_CREATED = "accounts.demo_account_created", _("Tạo tài khoản demo")
+    ACCOUNT_RELEASED_AT_MAJORITY = "accounts.account_released_at_majority", _(
+        "Tách tài khoản của con khỏi người giám hộ khi đủ 18 tuổi"
+    )
     # Declarations.
     DECLARATION_SUBMITTED = "declaration.submitted", _("Gửi tờ khai")
     DECLARATION_REVIEW_STARTED = "declaration.review_started", _("Nhận xử lý tờ khai")

@@ -19,7 +19,7 @@ from audit.actions import AuditAction
 from audit.context import AuditContext
 from audit.services import audit_record
 from declarations.forms import DATE_INPUT_FORMATS
-from declarations.limits import web_rate_allowed
+from declarations.limits import submit_allowed, web_rate_allowed
 from declarations.models import Declaration
 from declarations.selectors import declaration_visible_to_citizen, declarations_visible_to_citizen
 from declarations.services.child_registration import (
@@ -141,6 +141,8 @@ class RegistrationCreateView(APIView):
         ],
     )
     def post(self, request: Request) -> Response:
+        if not submit_allowed(request):
+            raise Throttled()
         serializer = RegistrationRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
@@ -250,6 +252,8 @@ class ChildRegistrationCreateView(APIView):
         uploads = {kind: values.pop(kind, None) for kind in ("portrait", "birth_certificate")}
         if not web_rate_allowed(request, scope="child_check", ident=f"user:{request.user.pk}"):
             raise Throttled()
+        if not submit_allowed(request):
+            raise Throttled()
         data = ChildRegistrationData(
             bhxh_code=values["bhxh_code"], full_name=values["full_name"],
             relationship=values["relationship"], office=values["office"],
@@ -309,13 +313,13 @@ class DeclarationDetailView(APIView):
 
 class DeclarationPdfView(APIView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY,
-                              503: OpenApiTypes.OBJECT},
+                              202: OpenApiTypes.OBJECT},
                    tags=["declarations"], summary="The declaration's PDF")
     def get(self, request: Request, uuid):
         declaration = _visible_or_404(request, uuid)
         if not declaration.pdf:
             response = Response({"detail": _("Tờ khai PDF đang được tạo. Vui lòng thử lại "
-                                             "sau ít phút.")}, status=503)
+                                             "sau ít phút.")}, status=202)
             response["Retry-After"] = "30"
             return _private(response)
         try:

@@ -7,6 +7,7 @@ from django.core import signing
 from django.urls import reverse
 
 from declarations.models import Declaration
+from guardians.selectors import is_minor
 
 _SALT = "declarations.pdf-download"
 PDF_LINK_MAX_AGE = 60 * 60 * 24 * 30
@@ -21,7 +22,15 @@ def declaration_from_download_token(token: str) -> Declaration | None:
         number = signing.TimestampSigner(salt=_SALT).unsign(token, max_age=PDF_LINK_MAX_AGE)
     except signing.BadSignature:
         return None
-    return Declaration.objects.filter(number=number).first()
+    return Declaration.objects.filter(number=number).select_related("insured_person").first()
+
+
+def download_allowed(declaration: Declaration) -> bool:
+    """A link to a child's declaration stops working on the child's 18th birthday, like
+    the guardian's pages, whenever it was made."""
+    if declaration.kind == Declaration.Kind.CHILD_REGISTRATION:
+        return is_minor(declaration.insured_person)
+    return True
 
 
 def pdf_download_path(declaration: Declaration) -> str:

@@ -30,3 +30,11 @@ def web_rate_allowed(request: HttpRequest, *, scope: str, ident: str) -> bool:
     except Exception:
         logger.warning("Rate limit %s not applied (cache error)", scope, exc_info=True)
         return True
+
+
+def submit_allowed(request: HttpRequest) -> bool:
+    """One count of declarations submitted per client address, shared by the web forms and
+    the API (self-registration and a child's): each submit sends an SMS."""
+    from audit.context import client_address
+
+    return web_rate_allowed(request, scope="registration", ident=client_address(request))

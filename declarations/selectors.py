@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import office_ids_covered_by
 from declarations.models import Declaration
-from guardians.selectors import child_ids_in_care_of, minors_filter
+from guardians.selectors import (
+    child_ids_in_care_of,
+    coming_of_age_date,
+    is_minor,
+    minors_filter,
+)
 from registry.models import Office, Province
 
 # The shapes the database allows (registry.models constraints): anything else cannot match,
@@ -101,14 +106,23 @@ def declarations_reviewable_by(*, user) -> QuerySet[Declaration]:
 
 
 def declarations_visible_to_citizen(*, user) -> QuerySet[Declaration]:
-    """The declarations a citizen may read: their own (filed for their BHXH code) and,
-    while they are a child's guardian (guardians.selectors: not ended, child under 18),
-    the child's, including those they filed for a child still under 18 that was not (yet)
-    approved. Every citizen page, API answer and file of a declaration starts here."""
+    """The declarations a citizen may read. Every citizen page, API answer and file of a
+    declaration starts here:
+
+    - for their own BHXH code, the approved ones (the declaration that created their
+      account; never an attempt someone else filed for their code);
+    - those they filed for a child, while the child is under 18, whatever became of them;
+    - for a child in their care (guardians.selectors: not ended, under 18), the approved
+      ones too (e.g. filed by the other parent).
+
+    Another person's pending or rejected filing for the same code, with that person's
+    phone and e-mail, is never shown."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.is_staff:
         return Declaration.objects.none()
-    own = Q(insured_person_id=user.insured_person_id) if user.insured_person_id else Q(pk=None)
-    children = Q(insured_person_id__in=child_ids_in_care_of(guardian=user))
+    approved = Q(status=Declaration.Status.APPROVED)
+    own = (Q(insured_person_id=user.insured_person_id) & approved
+           if user.insured_person_id else Q(pk__in=[]))
+    children = Q(insured_person_id__in=child_ids_in_care_of(guardian=user)) & approved
     filed_for_minor = Q(submitted_by=user) & Q(minors_filter(prefix="insured_person__"))
     return Declaration.objects.filter(own | children | filed_for_minor)
 
@@ -156,6 +170,9 @@ def declaration_registry_comparison(declaration: Declaration) -> list[Comparison
     add(_("Mã số BHXH"), declaration.bhxh_code, person.bhxh_code)
     add(_("Họ và tên"), declaration.full_name, person.full_name,
         fold(declaration.full_name) != fold(person.full_name))
+    if declaration.kind == Declaration.Kind.CHILD_REGISTRATION:
+        _child_comparison(declaration, person, add)
+        return rows
     if person.date_of_birth:
         add(_("Ngày sinh"), _date_text(declaration.date_of_birth),
             _date_text(person.date_of_birth))
@@ -166,17 +183,6 @@ def declaration_registry_comparison(declaration: Declaration) -> list[Comparison
             declared_year != person.birth_year)
     add(_("Giới tính"), declaration.get_sex_display(), person.get_sex_display(),
         bool(declaration.sex) and declaration.sex != person.sex)
-    if declaration.kind == Declaration.Kind.CHILD_REGISTRATION:
-        # The contacts are the guardian's, not the child's: shown, not compared.
-        guardian = declaration.submitted_by
-        add(_("CCCD trên cơ sở dữ liệu BHXH"), "", person.id_number or "",
-            bool(person.id_number))
-        add(_("Người kê khai (cha, mẹ hoặc người giám hộ)"),
-            f"{guardian.full_name} ({guardian.bhxh_code})" if guardian else "", "", False)
-        add(_("Quan hệ với trẻ"), declaration.get_guardian_relationship_display(), "", False)
-        add(_("Điện thoại di động"), declaration.phone, "", False)
-        add(_("Thư điện tử"), declaration.email, "", False)
-        return rows
     add(_("Số giấy tờ"), declaration.id_number, person.id_number or "")
     add(_("Địa chỉ"), declaration.address, person.address,
         bool(person.address) and fold(declaration.address) != fold(person.address))
@@ -185,6 +191,26 @@ def declaration_registry_comparison(declaration: Declaration) -> list[Comparison
     add(_("Thư điện tử"), declaration.email, person.email,
         bool(person.email) and declaration.email.lower() != person.email.lower())
     return rows
+
+
+def _child_comparison(declaration: Declaration, person, add) -> None:
+    """A child's registration declares only the code and the name: the registry's record is
+    shown for the officer to check against the birth certificate, with what must stop an
+    approval flagged (18 or older today, an identity card on file). The phone and e-mail
+    are the guardian's: shown, not compared."""
+    born = _date_text(person.date_of_birth) or str(person.birth_year or "")
+    add(_("Ngày sinh"), "", born, False)
+    add(_("Đủ 18 tuổi vào ngày"), "", _date_text(coming_of_age_date(person)),
+        not is_minor(person))
+    add(_("Giới tính"), "", person.get_sex_display(), False)
+    add(_("CCCD trên cơ sở dữ liệu BHXH"), "", person.id_number or "", bool(person.id_number))
+    add(_("Địa chỉ"), "", person.address, False)
+    guardian = declaration.submitted_by
+    add(_("Người kê khai (cha, mẹ hoặc người giám hộ)"),
+        f"{guardian.full_name} ({guardian.bhxh_code})" if guardian else "", "", False)
+    add(_("Quan hệ với trẻ"), declaration.get_guardian_relationship_display(), "", False)
+    add(_("Điện thoại di động"), declaration.phone, "", False)
+    add(_("Thư điện tử"), declaration.email, "", False)
 
 
 def phone_digits(phone: str) -> str:

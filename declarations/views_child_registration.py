@@ -20,7 +20,7 @@ from accounts.scanning import ScanError, scan_image
 from audit.context import AuditContext, client_address
 from declarations.download_links import pdf_download_url
 from declarations.forms import ChildForm, ChildOfficeForm, ChildPhotosForm, add_service_errors
-from declarations.limits import web_rate_allowed
+from declarations.limits import submit_allowed, web_rate_allowed
 from declarations.models import Attachment
 from declarations.selectors import (
     declaration_visible_to_citizen,
@@ -308,8 +308,7 @@ def _commitment(request: HttpRequest, draft: WizardDraft) -> HttpResponse:
                                            "ảnh đã nhập đã được xóa."))
             return redirect(_after_cancel_url())
         if action == "accept":
-            if not web_rate_allowed(request, scope="registration",
-                                    ident=client_address(request)):
+            if not submit_allowed(request):
                 service_errors.append({"message": gettext(
                     "Bạn đã gửi quá nhiều tờ khai. Vui lòng thử lại sau một giờ."),
                     "url": "", "step": ""})

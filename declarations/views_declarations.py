@@ -15,7 +15,11 @@ from django.views.decorators.http import require_POST, require_safe
 from audit.actions import AuditAction
 from audit.context import AuditContext
 from audit.services import audit_record
-from declarations.download_links import declaration_from_download_token, pdf_download_url
+from declarations.download_links import (
+    declaration_from_download_token,
+    download_allowed,
+    pdf_download_url,
+)
 from declarations.limits import web_rate_allowed
 from declarations.models import Attachment, Declaration
 from declarations.selectors import (
@@ -58,10 +62,11 @@ def _pdf_response(declaration: Declaration, *, inline: bool = False) -> HttpResp
 
 
 def _pdf_pending(request: HttpRequest, declaration: Declaration) -> HttpResponse:
-    """The PDF is rendered within seconds of the submit; until then, say so (503 with
-    Retry-After, so a download manager or API client knows to come back)."""
+    """The PDF is rendered within seconds of the submit; until then, say so: 202 with
+    Retry-After (not a 5xx: the request is fine, and Django would log its URL, which on
+    the SMS link is a credential)."""
     response = render(request, "declarations/pdf_pending.html",
-                      {"declaration": declaration}, status=503)
+                      {"declaration": declaration}, status=202)
     response["Retry-After"] = "30"
     return _private(response)
 
@@ -163,6 +168,8 @@ def pdf_download(request: HttpRequest, token: str) -> HttpResponse:
     """The PDF through the signed, expiring link of the SMS: no login needed, nothing for a
     forged, altered or expired token."""
     declaration = declaration_from_download_token(token)
+    if declaration is not None and not download_allowed(declaration):
+        declaration = None
     if declaration is None:
         response = render(request, "declarations/status_invalid.html", status=404)
     elif not declaration.pdf:

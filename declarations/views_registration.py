@@ -10,7 +10,6 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from audit.context import client_address
 from declarations.forms import (
     OfficeForm,
     PersonalDataForm,
@@ -18,7 +17,7 @@ from declarations.forms import (
     ReviewForm,
     add_service_errors,
 )
-from declarations.limits import web_rate_allowed
+from declarations.limits import submit_allowed
 from declarations.selectors import (
     is_province_code,
     office_by_code,
@@ -262,9 +261,7 @@ FIELD_STEP = {
 
 
 def _submit_allowed(request: HttpRequest) -> bool:
-    """The web form shares the API's "registration" rate per client address: each submit
-    sends an SMS, and SMS cost money."""
-    return web_rate_allowed(request, scope="registration", ident=client_address(request))
+    return submit_allowed(request)
 
 
 def _review(request: HttpRequest, draft: Draft) -> HttpResponse:

@@ -6,6 +6,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services.coming_of_age import child_account_release
 from audit.actions import AuditAction
 from audit.context import AuditContext
 from audit.services import audit_record
@@ -58,7 +59,8 @@ def guardianship_create(
 
 def guardianships_end_coming_of_age(*, today: datetime.date | None = None) -> int:
     """End every guardianship whose child has turned 18 (reads already refuse them; this
-    makes it visible in the admin and the audit trail). Safe to run twice. Returns how
+    makes it visible in the admin and the audit trail) and release the child's account
+    from the guardian (accounts.services.coming_of_age). Safe to run twice. Returns how
     many ended."""
     ended = 0
     due_ids = list(guardianships_due_to_end(today=today).values_list("pk", flat=True)[:10_000])
@@ -66,7 +68,7 @@ def guardianships_end_coming_of_age(*, today: datetime.date | None = None) -> in
         with transaction.atomic():
             link = (
                 GuardianLink.objects.select_for_update(of=("self",))
-                .select_related("child")
+                .select_related("child", "guardian")
                 .filter(pk=link_id, ended_at__isnull=True)
                 .first()
             )
@@ -75,6 +77,7 @@ def guardianships_end_coming_of_age(*, today: datetime.date | None = None) -> in
             link.ended_at = timezone.now()
             link.end_reason = GuardianLink.EndReason.COMING_OF_AGE
             link.save(update_fields=["ended_at", "end_reason"])
+            child_account_release(person=link.child, guardian=link.guardian)
             audit_record(
                 action=AuditAction.GUARDIANSHIP_ENDED, target=link,
                 data={"guardian": link.guardian_id, "child": link.child.bhxh_code,

@@ -5,6 +5,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults, i18n
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.services import user_language_set
@@ -55,11 +56,13 @@ def _links(entries) -> list[dict]:
     return links
 
 
+@never_cache
 @login_required
 def public_services(request: HttpRequest) -> HttpResponse:
     return render(request, "public_services.html", {"flows": _links(PUBLIC_SERVICES)})
 
 
+@never_cache
 def home(request: HttpRequest) -> HttpResponse:
     flows = []
     for url_name, title, description in FLOWS:

@@ -49,16 +49,12 @@ MSG_GUARDIAN_NO_PHONE = _(
     "liên hệ cơ quan BHXH hoặc tổng đài 1900 9068."
 )
 MSG_GUARDIAN_NOT_CITIZEN = _(
-    "Chỉ tài khoản giao dịch điện tử của người tham gia BHXH mới đăng ký được tài khoản cho "
-    "con."
-)
-MSG_UNKNOWN = _(
-    "Mã số BHXH không có trong cơ sở dữ liệu BHXH. Vui lòng kiểm tra lại mã số trên thẻ BHYT "
-    "của con hoặc tra cứu mã số BHXH."
+    "Chỉ tài khoản giao dịch điện tử của người tham gia BHXH từ 18 tuổi mới đăng ký được tài "
+    "khoản cho con."
 )
 MSG_NAME_DIFFERS = _(
-    "Họ tên của con không khớp với cơ sở dữ liệu BHXH của mã số BHXH này. Vui lòng nhập "
-    "đúng họ tên như trên thẻ BHYT hoặc giấy khai sinh của con."
+    "Mã số BHXH và họ tên của con không khớp với cơ sở dữ liệu BHXH. Vui lòng kiểm tra lại mã "
+    "số và nhập đúng họ tên như trên thẻ BHYT hoặc giấy khai sinh của con."
 )
 MSG_NOT_A_CHILD = _(
     "Người có mã số BHXH này đã đủ 18 tuổi: không đăng ký thay được. Người từ 18 tuổi tự "
@@ -94,11 +90,17 @@ class ValidatedChildRegistration:
     office: Office | None
 
 
-def _validate_guardian(guardian: User, errors: Errors) -> None:
-    if not guardian.is_active or guardian.is_staff or guardian.insured_person_id is None:
+def _validate_guardian(guardian: User, errors: Errors) -> bool:
+    """The account filing must be an adult citizen's with a phone; False (and nothing
+    said about any child) when it is not."""
+    if (not guardian.is_active or guardian.is_staff or guardian.insured_person_id is None
+            or is_minor(guardian.insured_person)):
         errors.add("__all__", MSG_GUARDIAN_NOT_CITIZEN, "guardian_not_citizen")
-    elif not guardian.phone:
+        return False
+    if not guardian.phone:
         errors.add("__all__", MSG_GUARDIAN_NO_PHONE, "guardian_without_phone")
+        return False
+    return True
 
 
 def _validate_child(
@@ -115,8 +117,6 @@ def _validate_child(
         errors.add("bhxh_code", exc)
     else:
         child = InsuredPerson.objects.filter(bhxh_code=clean["bhxh_code"]).first()
-        if child is None:
-            errors.add("bhxh_code", MSG_UNKNOWN, "bhxh_code_unknown")
 
     full_name = normalize_name(data.full_name)
     clean["full_name"] = full_name
@@ -126,9 +126,11 @@ def _validate_child(
     if len(full_name) > 100:
         errors.add("full_name", _("Họ và tên dài quá 100 ký tự."), "max_length")
         return clean, None
-    if child is None:
+    if errors.has("bhxh_code"):
         return clean, None
-    if fold(full_name) != child.name_folded:
+    if child is None or fold(full_name) != child.name_folded:
+        # An unknown code and a wrong name get the same answer: step 1 does not tell
+        # whether a code exists.
         errors.add("full_name", MSG_NAME_DIFFERS, "name_mismatch")
         return clean, None
 
@@ -157,7 +159,8 @@ def child_registration_validate(
     guardian's own account). With include_office / include_commitment False, only the
     child (web step 1) is checked."""
     errors = Errors()
-    _validate_guardian(guardian, errors)
+    if not _validate_guardian(guardian, errors):
+        errors.raise_if_any()
     clean, child = _validate_child(data, guardian, errors)
     relationship = data.relationship
     if relationship not in GuardianLink.Relationship.values:
@@ -285,10 +288,11 @@ def declaration_submit_child_registration(
                 submitted_by=guardian,
                 guardian_relationship=validated.data.relationship,
                 bhxh_code=child.bhxh_code,
+                # What the guardian declared: the code and the name (as the registry
+                # spells it; it matched ignoring case and diacritics). Nothing else of the
+                # registry record goes into a declaration its filer reads before staff
+                # have checked who they are.
                 full_name=child.full_name,
-                date_of_birth=child.date_of_birth,
-                sex=child.sex,
-                address=child.address,
                 phone=guardian.phone,
                 email=guardian.email,
                 send_email=bool(guardian.email),

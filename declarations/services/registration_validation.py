@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.services.coming_of_age import account_awaits_claim
 from declarations.models import Declaration
 from declarations.selectors import office_by_code
 from declarations.validators import validate_bhxh_code, validate_id_number
@@ -85,7 +86,13 @@ def has_pending_declaration(bhxh_code: str) -> bool:
 
 
 def _active_account_for(person: InsuredPerson) -> User | None:
-    return User.objects.filter(insured_person=person, is_active=True).only("phone").first()
+    """The person's account, unless it was released from a guardian at 18 and awaits
+    its owner's own registration (accounts.services.coming_of_age)."""
+    account = (User.objects.filter(insured_person=person, is_active=True)
+               .only("phone", "password").first())
+    if account is None or account_awaits_claim(account):
+        return None
+    return account
 
 
 def _contact_taken_by_other_code(lookup: str, value: str, bhxh_code: str) -> bool:

@@ -23,6 +23,7 @@ from declarations.models import Declaration
 from declarations.selectors import declarations_reviewable_by
 from declarations.services.pdf import HELD_FOR_REJECTION_NOTICE
 from declarations.status_links import status_url
+from guardians.selectors import is_minor
 from guardians.services import guardianship_create
 from notifications.services import email_enqueue, sms_enqueue, sms_text
 
@@ -39,6 +40,14 @@ MSG_ACCOUNT_TAKEN = _(
 )
 
 MSG_NO_GUARDIAN = _("Tờ khai đăng ký cho con không ghi người giám hộ; không thể duyệt.")
+MSG_CHILD_OF_AGE = _(
+    "Người có mã số BHXH %(code)s đã đủ 18 tuổi: không duyệt tài khoản cho con được; hãy từ "
+    "chối với lý do để người đó tự đăng ký."
+)
+MSG_CHILD_HAS_ID = _(
+    "Người có mã số BHXH %(code)s đã có CCCD trên cơ sở dữ liệu BHXH: không duyệt tài khoản "
+    "cho con được; hãy từ chối để người đó tự đăng ký theo CCCD."
+)
 
 
 class ReviewError(ValidationError):
@@ -91,6 +100,21 @@ def declaration_review_start(
             context=context,
         )
     return declaration
+
+
+def _refuse_if_not_a_child_now(declaration: Declaration) -> None:
+    """A child's registration is decided on the child as they are on the day of the
+    decision: one who has turned 18 or whose CCCD has reached the registry since the filing
+    is refused here (the officer rejects it with a reason)."""
+    if declaration.kind != Declaration.Kind.CHILD_REGISTRATION:
+        return
+    person = declaration.insured_person
+    if not is_minor(person):
+        raise ReviewError(MSG_CHILD_OF_AGE % {"code": person.bhxh_code}, code="not_a_child")
+    if person.id_number:
+        raise ReviewError(MSG_CHILD_HAS_ID % {"code": person.bhxh_code}, code="has_id_document")
+    if declaration.submitted_by_id is None:
+        raise ReviewError(MSG_NO_GUARDIAN, code="no_guardian")
 
 
 def _account_for(declaration: Declaration, password: str) -> tuple[User, AuditAction]:
@@ -217,6 +241,7 @@ def declaration_approve(*, actor: User, declaration_id: int, context: AuditConte
     with transaction.atomic():
         declaration = _locked(actor=actor, declaration_id=declaration_id)
         _refuse_if_final(declaration)
+        _refuse_if_not_a_child_now(declaration)
         user, account_action = _account_for(declaration, password)
         now = timezone.now()
         declaration.status = Status.APPROVED
@@ -241,8 +266,6 @@ def declaration_approve(*, actor: User, declaration_id: int, context: AuditConte
             data={"declaration": declaration.number}, context=context,
         )
         if declaration.kind == Declaration.Kind.CHILD_REGISTRATION:
-            if declaration.submitted_by_id is None:
-                raise ReviewError(MSG_NO_GUARDIAN, code="no_guardian")
             guardianship_create(
                 guardian=declaration.submitted_by, child=declaration.insured_person,
                 relationship=declaration.guardian_relationship, approved_by=actor,

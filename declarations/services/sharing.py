@@ -5,7 +5,7 @@ declaration per day however often the button is pressed."""
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -19,6 +19,8 @@ from declarations.models import Declaration
 from declarations.services.pdf import HELD_FOR_PDF, declaration_pdf_filename
 from notifications.services import email_enqueue
 
+# Django's validator allows "localhost" and IP literals by default.
+_public_address = EmailValidator(allowlist=[])
 MSG_EMAIL_REQUIRED = _("Vui lòng nhập địa chỉ thư điện tử nhận tờ khai.")
 MSG_EMAIL_INVALID = _("Địa chỉ thư điện tử không hợp lệ.")
 
@@ -27,16 +29,20 @@ def share_email_validate(value: object) -> str:
     email = (value if isinstance(value, str) else "").strip()
     if not email:
         raise ValidationError({"email": [ValidationError(MSG_EMAIL_REQUIRED, code="required")]})
-    if len(email) > 254 or any(ord(ch) < 32 for ch in email):
-        raise ValidationError({"email": [ValidationError(MSG_EMAIL_INVALID, code="invalid")]})
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ValidationError(
-            {"email": [ValidationError(MSG_EMAIL_INVALID, code="invalid")]}
-        ) from None
+    invalid = ValidationError({"email": [ValidationError(MSG_EMAIL_INVALID, code="invalid")]})
+    if len(email) > 254 or not email.isprintable() or "[" in email:
+        raise invalid
     local, _at, domain = email.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    try:
+        # A public, dotted domain only: no "localhost", no [IP literal], nothing the mail
+        # server could not encode.
+        ascii_domain = domain.encode("idna").decode("ascii").lower()
+        _public_address(f"{local}@{ascii_domain}")
+    except (UnicodeError, ValidationError):
+        raise invalid from None
+    if "." not in ascii_domain or not local.isascii():
+        raise invalid
+    return f"{local}@{ascii_domain}"
 
 
 def declaration_share_by_email(

@@ -70,9 +70,11 @@ def test_an_adult_or_a_child_with_an_id_card_is_refused(fields, field, code):
 
 def test_each_refusal_has_its_own_code():
     guardian, office = family()
+    # An unknown code is answered like a wrong name: step 1 does not tell whether a code
+    # exists.
     with pytest.raises(ValidationError) as caught:
         submit_child(guardian, a_child(office), office, bhxh_code="0100099999")
-    assert _codes(caught.value) == {"bhxh_code": ["bhxh_code_unknown"]}
+    assert _codes(caught.value) == {"full_name": ["name_mismatch"]}
 
     child = a_child(office)
     with pytest.raises(ValidationError) as caught:
@@ -129,13 +131,39 @@ def test_relationship_office_commitment_and_photos_are_required():
 def test_staff_or_an_account_without_phone_cannot_register_a_child():
     _, office = family()
     staff = UserFactory(staff=True)
+    adult_with_id = a_child(office, date_of_birth=datetime.date(1990, 1, 1), birth_year=1990,
+                            id_number="001090012345")
+    # Refused on the account alone: nothing said about the record asked for.
     with pytest.raises(ValidationError) as caught:
-        submit_child(staff, a_child(office), office)
-    assert _codes(caught.value)["__all__"] == ["guardian_not_citizen"]
+        submit_child(staff, adult_with_id, office)
+    assert _codes(caught.value) == {"__all__": ["guardian_not_citizen"]}
     no_phone, _ = family(phone="")
     with pytest.raises(ValidationError) as caught:
-        submit_child(no_phone, a_child(office), office)
-    assert _codes(caught.value)["__all__"] == ["guardian_without_phone"]
+        submit_child(no_phone, adult_with_id, office)
+    assert _codes(caught.value) == {"__all__": ["guardian_without_phone"]}
+
+
+def test_a_minor_cannot_be_anyones_guardian():
+    """A child's own account carries the parent's phone: it still may not register a
+    sibling."""
+    _, office = family()
+    child_account = UserFactory(insured_person=a_child(office), phone="+84983000201")
+    with pytest.raises(ValidationError) as caught:
+        submit_child(child_account, a_child(office, full_name="Lê Bảo Ngọc"), office)
+    assert _codes(caught.value) == {"__all__": ["guardian_not_citizen"]}
+
+
+def test_the_declaration_carries_nothing_of_the_registry_but_the_code_and_name():
+    guardian, office = family()
+    child = a_child(office, address="Số 7 phố Tôn Thất Tùng, Hà Nội")
+    declaration = submit_child(guardian, child, office)
+    assert declaration.date_of_birth is None and declaration.sex == ""
+    assert declaration.address == "" and declaration.id_number == ""
+    from declarations.pdf.render import render_declaration_pdf
+    from tests.declarations.test_pdf import pdf_text
+    text = pdf_text(render_declaration_pdf(declaration))
+    assert child.full_name in text and child.bhxh_code in text
+    assert "Tôn Thất Tùng" not in text and "20/09/2021" not in text
 
 
 def test_the_guardians_phone_on_a_childs_declaration_never_blocks_another_registration():

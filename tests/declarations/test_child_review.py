@@ -73,3 +73,29 @@ def test_the_review_page_shows_the_birth_certificate_and_the_guardian(client):
     assert guardian.full_name in html and "Mẹ" in html
     # The phone is the guardian's: shown, not flagged as differing from the child's record.
     assert 'class="differs"' not in html
+
+
+@pytest.mark.parametrize("change", ["turned_18", "cccd_on_file"])
+def test_approval_checks_the_child_on_the_day_of_the_decision(change):
+    """Filed the day before the 18th birthday, or a CCCD reached the registry since: the
+    approval is refused (no adult account whose password would go to the guardian)."""
+    import datetime
+
+    from freezegun import freeze_time
+
+    from declarations.services.review import ReviewError
+
+    guardian, office = family()
+    child = a_child(office, date_of_birth=datetime.date(2008, 12, 1), birth_year=2008)
+    with freeze_time("2026-11-30"):
+        declaration = submit_child(guardian, child, office)
+    staff = officer(office)
+    day = "2026-12-01" if change == "turned_18" else "2026-11-30"
+    if change == "cccd_on_file":
+        child.id_number = "001208012345"
+        child.save()
+    with freeze_time(day), pytest.raises(ReviewError) as caught:
+        declaration_approve(actor=staff, declaration_id=declaration.pk, context=CONTEXT)
+    assert caught.value.code == ("not_a_child" if change == "turned_18" else "has_id_document")
+    assert not User.objects.filter(username=child.bhxh_code).exists()
+    assert not GuardianLink.objects.exists()

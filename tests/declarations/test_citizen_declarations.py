@@ -2,6 +2,7 @@
 API; and nobody else's — tried by id, file URL and API as another guardian, after the
 child's 18th birthday, and with forged or expired links."""
 import datetime
+import re
 
 import pytest
 from django.core import signing
@@ -124,9 +125,8 @@ def test_access_ends_on_the_18th_birthday_even_before_the_daily_task(filed):
 def test_the_sms_link_downloads_the_pdf_and_nothing_else(filed):
     declaration = filed["declaration"]
     client = Client()
-    path = pdf_download_path(declaration)
     sms = OutboundMessage.objects.filter(channel="sms").order_by("pk").first()
-    assert path in sms.body
+    path = re.search(r"/to-khai/tai/[^/\s]+/", sms.body).group(0)
     response = client.get(path)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Referrer-Policy"] == "no-referrer"
@@ -194,4 +194,80 @@ def test_api_refuses_before_decoding_any_photo(monkeypatch):
     response = api.post(reverse("api:child-registrations"), {
         "bhxh_code": "0100099999", "full_name": "Ai Đó", "office": office.code,
         "accept_commitment": "true", **child_photo_files()}, format="multipart")
-    assert response.status_code == 400 and "bhxh_code" in response.json()
+    assert response.status_code == 400 and "full_name" in response.json()
+
+
+def test_a_strangers_filing_for_the_child_stays_the_strangers(django_capture_on_commit_callbacks):
+    """Someone who knows the child's code and name files first and is rejected; the real
+    parent's approved registration follows. The stranger sees only what they typed; the
+    family and the child never see the stranger's filing, phone or e-mail."""
+    from declarations.services.review import declaration_reject
+
+    parent, office = family()
+    stranger, _ = family(phone="+84912000666", email="la@example.com")
+    child = a_child(office, address="Số 7 phố Tôn Thất Tùng, Hà Nội")
+    theirs = submit_child(stranger, child, office)
+    declaration_reject(actor=officer(office), declaration_id=theirs.pk,
+                       reason_code="other", text="Không phải cha mẹ của trẻ.", context=CONTEXT)
+    ours = submit_child(parent, child, office)
+    declaration_approve(actor=officer(office), declaration_id=ours.pk, context=CONTEXT)
+
+    client = Client()
+    client.force_login(stranger)
+    page = client.get(reverse("declarations:detail", kwargs={"uuid": theirs.uuid}))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Tôn Thất Tùng" not in html and "20/09/2021" not in html
+    assert client.get(reverse("declarations:detail", kwargs={"uuid": ours.uuid})
+                      ).status_code == 404
+
+    client.force_login(parent)
+    listing = client.get(reverse("declarations:list")).content.decode()
+    assert ours.number in listing and theirs.number not in listing
+    assert client.get(reverse("declarations:detail", kwargs={"uuid": theirs.uuid})
+                      ).status_code == 404
+    from accounts.models import User
+    child_account = User.objects.get(username=child.bhxh_code)
+    child_account.must_change_password = False
+    child_account.save()
+    client.force_login(child_account)
+    assert client.get(reverse("declarations:detail", kwargs={"uuid": theirs.uuid})
+                      ).status_code == 404
+
+
+def test_the_sms_link_stops_on_the_18th_birthday(filed):
+    child = filed["child"]
+    birthday = child.date_of_birth.replace(year=child.date_of_birth.year + 18)
+    with freeze_time(birthday - datetime.timedelta(days=1)):
+        path = pdf_download_path(filed["declaration"])  # made the day before
+        assert Client().get(path).status_code == 200
+    with freeze_time(birthday):
+        assert Client().get(path).status_code == 404
+        assert Client().get(pdf_download_path(filed["declaration"])).status_code == 404
+
+
+def test_pdf_not_rendered_yet_is_a_202_and_nothing_is_logged(caplog):
+    guardian, office = family()
+    declaration = submit_child(guardian, a_child(office), office)  # on-commit never ran
+    assert not declaration.pdf
+    with caplog.at_level("WARNING"):
+        response = Client().get(pdf_download_path(declaration))
+    assert response.status_code == 202 and response["Retry-After"] == "30"
+    assert "/to-khai/tai/" not in caplog.text
+    api = APIClient()
+    api.force_authenticate(guardian)
+    response = api.get(reverse("api:declaration-pdf", kwargs={"uuid": declaration.uuid}))
+    assert response.status_code == 202
+
+
+@pytest.mark.parametrize("address", [
+    "x@localhost", "x@[127.0.0.1]", "x@[IPv6:::1]", "x@exa\u2028mple.com", "a@b",
+    "x@example.com\r\nBcc: y@example.com", "ông@example.com",
+])
+def test_share_refuses_addresses_that_are_not_public_mailboxes(filed, address):
+    client = Client()
+    client.force_login(filed["guardian"])
+    url = reverse("declarations:share", kwargs={"uuid": filed["declaration"].uuid})
+    response = client.post(url, {"email": address}, follow=True)
+    assert "không hợp lệ" in response.content.decode()
+    assert not OutboundMessage.objects.filter(subject__startswith="Tờ khai số").exists()

@@ -139,3 +139,70 @@ def test_the_day_is_the_local_day():
 def test_an_explicit_day(family, edge_children):
     assert guardianships_end_coming_of_age(today=d(2026, 6, 16)) == 2
     assert guardianships_end_coming_of_age(today=d(2026, 6, 16)) == 0
+
+
+def test_coming_of_age_releases_the_childs_account_from_the_guardian(db):
+    """The guardian received the child's password and the account carries the guardian's
+    phone: at 18 both are taken away (sessions end with the password), and the young adult
+    may register with their own CCCD, which activates the same account."""
+    import datetime
+
+    from freezegun import freeze_time
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+    from audit.models import AuditRecord
+    from declarations.services.registration_validation import _active_account_for
+    from declarations.services.review import declaration_approve
+    from guardians.services import guardianships_end_coming_of_age
+    from tests.declarations.child_helpers import a_child, family, submit_child
+    from tests.declarations.review_helpers import CONTEXT, officer
+
+    guardian, office = family(email="bo@example.com")
+    child = a_child(office, date_of_birth=datetime.date(2008, 12, 5), birth_year=2008)
+    with freeze_time("2026-11-29"):
+        declaration = submit_child(guardian, child, office)
+        declaration_approve(actor=officer(office), declaration_id=declaration.pk,
+                            context=CONTEXT)
+    account = User.objects.get(username=child.bhxh_code)
+    Token.objects.create(user=account)
+    assert account.phone == guardian.phone and account.email == "bo@example.com"
+
+    with freeze_time("2026-12-05"):
+        assert guardianships_end_coming_of_age() == 1
+        assert guardianships_end_coming_of_age() == 0
+    account.refresh_from_db()
+    assert account.is_active  # the young adult keeps the account
+    assert account.phone == "" and account.email == ""
+    assert not account.has_usable_password()
+    assert not Token.objects.filter(user=account).exists()
+    assert AuditRecord.objects.filter(action="accounts.account_released_at_majority").count() == 1
+    assert _active_account_for(child) is None  # may now register with their own CCCD
+
+
+def test_an_account_with_its_own_phone_is_left_alone_at_18(db):
+    import datetime
+
+    from freezegun import freeze_time
+
+    from accounts.models import User
+    from declarations.services.review import declaration_approve
+    from guardians.services import guardianships_end_coming_of_age
+    from tests.accounts.factories import DEFAULT_PASSWORD
+    from tests.declarations.child_helpers import a_child, family, submit_child
+    from tests.declarations.review_helpers import CONTEXT, officer
+
+    guardian, office = family()
+    child = a_child(office, date_of_birth=datetime.date(2008, 12, 5), birth_year=2008)
+    with freeze_time("2026-11-29"):
+        declaration = submit_child(guardian, child, office)
+        declaration_approve(actor=officer(office), declaration_id=declaration.pk,
+                            context=CONTEXT)
+    account = User.objects.get(username=child.bhxh_code)
+    account.phone = "+84977000111"
+    account.set_password(DEFAULT_PASSWORD)
+    account.save()
+    with freeze_time("2026-12-05"):
+        guardianships_end_coming_of_age()
+    account.refresh_from_db()
+    assert account.phone == "+84977000111" and account.check_password(DEFAULT_PASSWORD)
