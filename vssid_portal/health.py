@@ -27,6 +27,11 @@ def check_database() -> str:
 
 
 def check_cache() -> str:
+    """"ok"; "fallback" while Redis is unreachable and each process counts its limits in
+    its own memory (vssid_portal.cache); "error" when the cache itself fails."""
+    redis_state = getattr(cache, "redis_state", None)
+    if redis_state is not None:
+        return redis_state()
     key = f"healthz:{uuid.uuid4().hex}"
     try:
         cache.set(key, "1", timeout=10)

@@ -169,3 +169,24 @@ def test_cache_down_does_not_refuse_logins(client, monkeypatch):
     user = UserFactory()
     _login(client, user.username, "wrong")
     assert _login(client, user.username, DEFAULT_PASSWORD).status_code == 302
+
+
+def test_the_admin_login_is_limited_like_every_other_login(client, settings):
+    """60 wrong passwords then the right one: the staff account is locked, by the same
+    counters as the citizen login (a wrong try on the portal's login counts too), and
+    every failure is audited."""
+    from audit.models import AuditRecord
+
+    settings.LOGIN_FAILURES_PER_NAME = 5
+    settings.LOGIN_FAILURES_PER_ADDRESS = 100
+    staff = UserFactory(staff=True, is_superuser=True)
+    admin_login = reverse("admin:login")
+    _login(client, staff.username, "wrong")  # the portal's login shares the count
+    for _ in range(60):
+        client.post(admin_login, {"username": staff.username, "password": "wrong"})
+    response = client.post(admin_login, {"username": staff.username,
+                                         "password": DEFAULT_PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert "Bạn đã nhập sai quá nhiều lần" in response.content.decode()
+    assert AuditRecord.objects.filter(action="accounts.login_failed").exists()
+    assert AuditRecord.objects.filter(action="accounts.login_locked").exists()

@@ -62,3 +62,27 @@ def test_reachable_redis_broker_is_ok(client, settings):
 
 def test_post_is_not_allowed(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_healthz_is_not_redirected_to_https(client, settings, db):
+    """Behind TLS termination the probe speaks plain HTTP: it must see the state (and a
+    503), not a redirect; every other page is redirected."""
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301
+
+
+def test_production_keeps_the_exemption():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "vssid_portal.settings.production",
+           "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.vn"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    out = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import "
+         "settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_REDIRECT_EXEMPT)"],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout
+    assert out.strip() == "True ['^healthz$']"

@@ -68,6 +68,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "vssid_portal.urls"
 # Proxies (addresses or networks) whose X-Forwarded-For is believed when finding the
 # client's address (audit.context.client_address); empty: REMOTE_ADDR is the client.
+# Health probes answer over plain HTTP too (behind TLS termination a probe must see a 503,
+# not a redirect to HTTPS).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 for _proxy in TRUSTED_PROXIES:
     try:
@@ -168,7 +171,8 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, and a per-process fallback while it cannot be reached (cache.py).
+            "BACKEND": "vssid_portal.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "vssid",
         }

@@ -1,0 +1,67 @@
+"""The shared cache keeps answering when Redis cannot be reached: per process, from memory,
+and back to Redis once it answers again. (The integration test stops a real Redis under
+load: tests/integration/test_redis_outage.py.)"""
+import socket
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from vssid_portal import cache as cache_module
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def dead_redis_cache():
+    url = f"redis://127.0.0.1:{_closed_port()}/0"
+    with override_settings(CACHES={"default": {
+        "BACKEND": "vssid_portal.cache.FallbackRedisCache", "LOCATION": url,
+    }}):
+        yield caches["default"]
+
+
+def test_every_operation_answers_from_memory_while_redis_is_down(dead_redis_cache, caplog):
+    cache = dead_redis_cache
+    assert cache.add("k", 1, 60) is True
+    assert cache.incr("k") == 2
+    assert cache.get("k") == 2
+    cache.set_many({"a": 1, "b": 2})
+    assert cache.get_many(["a", "b"]) == {"a": 1, "b": 2}
+    assert cache.has_key("a")
+    cache.delete("a")
+    assert cache.get("a") is None
+    with pytest.raises(ValueError):
+        cache.incr("missing")
+    assert cache.redis_state() == "fallback"
+    # Said once, not on every call.
+    assert sum("Redis unreachable" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_redis_is_tried_again_after_a_pause(dead_redis_cache, monkeypatch):
+    cache = dead_redis_cache
+    cache.get("x")
+    assert not cache.redis_available()
+    monkeypatch.setattr(cache_module.time, "monotonic",
+                        lambda: cache._down_until + 0.1)
+    assert cache.redis_available()
+
+
+def test_pages_and_limits_keep_working_without_redis(dead_redis_cache, client, db):
+    from tests.accounts.factories import UserFactory
+
+    assert client.get("/").status_code == 200
+    assert client.get("/accounts/login/").status_code == 200
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.json()["cache"] == "fallback"
+    user = UserFactory()
+    for _ in range(30):  # the login limit still holds, per process
+        client.post("/accounts/login/", {"username": user.username, "password": "sai"})
+    from tests.accounts.factories import DEFAULT_PASSWORD
+    response = client.post("/accounts/login/", {"username": user.username,
+                                                "password": DEFAULT_PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session

@@ -1,0 +1,83 @@
+"""The shared cache (Redis), with a per-process fallback while Redis cannot be reached.
+
+Rate limits, login counters and the look-up counters live in the cache. With Redis down,
+Django's RedisCache raises on every call, and every page that counts something answered
+500 (an outside review stopped Redis under load: 18 of 18 registrations lost). This
+backend answers from a local memory cache of the process instead, for a few seconds at a
+time before Redis is tried again: limits keep working, per process (a limit per worker
+process is looser than one per cluster, never "no limit"), and nothing is lost because
+nothing that must last lives in the cache (sessions and drafts are in the database).
+
+`redis_state()` says whether Redis itself answers, for /healthz."""
+import logging
+import threading
+import time
+
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# After a failure, Redis is left alone this long (each try may cost the connect timeout).
+RETRY_AFTER_SECONDS = 5.0
+# A request must not hang on a Redis that does not answer: fail fast, fall back.
+DEFAULT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+
+_METHODS = (
+    "add", "get", "set", "touch", "delete", "get_many", "has_key", "incr", "set_many",
+    "delete_many", "clear",
+)
+
+
+class FallbackRedisCache(RedisCache):
+    def __init__(self, server, params):
+        params = dict(params)
+        params["OPTIONS"] = {**DEFAULT_OPTIONS, **params.get("OPTIONS", {})}
+        super().__init__(server, params)
+        local = {key: value for key, value in params.items() if key != "OPTIONS"}
+        self._fallback = LocMemCache(f"redis-fallback-{id(self)}", local)
+        self._down_until = 0.0
+        self._lock = threading.Lock()
+
+    def _redis_failed(self, name: str, error: Exception) -> None:
+        with self._lock:
+            first = time.monotonic() >= self._down_until
+            self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+        if first:
+            logger.warning("Cache: Redis unreachable (%s in %s); per-process fallback for "
+                           "%.0f s", type(error).__name__, name, RETRY_AFTER_SECONDS)
+
+    def redis_available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def redis_state(self) -> str:
+        """"ok" when Redis answers a PING now, "fallback" otherwise."""
+        try:
+            self._cache.get_client(write=True).ping()
+        except (RedisError, OSError) as error:
+            self._redis_failed("ping", error)
+            return "fallback"
+        with self._lock:
+            self._down_until = 0.0
+        return "ok"
+
+
+def _with_fallback(name: str):
+    redis_method = getattr(RedisCache, name)
+
+    def method(self, *args, **kwargs):
+        if self.redis_available():
+            try:
+                return redis_method(self, *args, **kwargs)
+            except (RedisError, OSError) as error:
+                self._redis_failed(name, error)
+        return getattr(self._fallback, name)(*args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = redis_method.__doc__
+    return method
+
+
+for _name in _METHODS:
+    setattr(FallbackRedisCache, _name, _with_fallback(_name))
