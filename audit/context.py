@@ -24,12 +24,27 @@ def _parse_ip(value: str) -> str | None:
     return str(mapped or address)
 
 
+def _counted_hop(request: HttpRequest, remote: str, proxies: int) -> str:
+    """With settings.NUM_PROXIES = n (and no TRUSTED_PROXIES): the n-th X-Forwarded-For
+    entry from the right is the one our first proxy appended, the client. n = 0 (the
+    default): the header is ignored."""
+    if proxies <= 0:
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")[:2000]
+    hops = [hop for hop in forwarded.split(",") if hop.strip()]
+    if not hops:
+        return remote
+    return _parse_ip(hops[max(len(hops) - proxies, 0)]) or remote
+
+
 def client_address(request: HttpRequest | None) -> str | None:
-    """The address of the client that sent `request`: REMOTE_ADDR, unless it is one of the
-    proxies in settings.TRUSTED_PROXIES (addresses or networks), in which case the
-    X-Forwarded-For entries are read from the right, skipping trusted proxies, and the
-    first untrusted one is the client. A header sent by anybody else is ignored: otherwise
-    any client could pick a new address for every request and escape every limit."""
+    """The address of the client that sent `request`: REMOTE_ADDR, unless forwarded
+    headers are to be believed: from the proxies in settings.TRUSTED_PROXIES (addresses
+    or networks) the X-Forwarded-For entries are read from the right, skipping trusted
+    proxies, and the first untrusted one is the client; or, with settings.NUM_PROXIES = n,
+    the n-th entry from the right. With neither (the default) a header is ignored:
+    otherwise any client could pick a new address for every request and escape every
+    limit. Every limit, the audit trail and the login counters ask this function."""
     if request is None:
         return None
     remote = _parse_ip(request.META.get("REMOTE_ADDR") or "")
@@ -37,7 +52,7 @@ def client_address(request: HttpRequest | None) -> str | None:
         return None
     trusted = _trusted_networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
     if not trusted:
-        return remote
+        return _counted_hop(request, remote, int(getattr(settings, "NUM_PROXIES", 0) or 0))
 
     def is_trusted(address: str) -> bool:
         ip = ipaddress.ip_address(address)

@@ -38,3 +38,17 @@ def submit_allowed(request: HttpRequest) -> bool:
     from audit.context import client_address
 
     return web_rate_allowed(request, scope="registration", ident=client_address(request))
+
+
+def registry_check_allowed(request: HttpRequest) -> bool:
+    """One more check of typed data against the registry by this client address, on the
+    BHXH-code look-up's count (registry.throttling.LookupRateThrottle, scope "lookup"):
+    the look-up, registration step 1 and the registration APIs share one budget, so none
+    of them is a faster oracle than the others."""
+    from registry.throttling import LookupRateThrottle
+
+    try:
+        return LookupRateThrottle().allow_request(request, None)
+    except Exception:
+        logger.warning("Registry-check limit not applied (cache error)", exc_info=True)
+        return True

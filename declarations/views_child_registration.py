@@ -20,7 +20,7 @@ from accounts.scanning import ScanError, scan_image
 from audit.context import AuditContext, client_address
 from declarations.download_links import pdf_download_url
 from declarations.forms import ChildForm, ChildOfficeForm, ChildPhotosForm, add_service_errors
-from declarations.limits import submit_allowed, web_rate_allowed
+from declarations.limits import registry_check_allowed, submit_allowed, web_rate_allowed
 from declarations.models import Attachment
 from declarations.selectors import (
     declaration_visible_to_citizen,
@@ -139,8 +139,9 @@ def _child(request: HttpRequest, draft: WizardDraft) -> HttpResponse:
         previous_code = draft.values.get("child", {}).get("bhxh_code")
         draft.values["child"] = values
         if form.is_valid():
-            if not web_rate_allowed(request, scope="child_check",
-                                    ident=f"user:{request.user.pk}"):
+            if not (web_rate_allowed(request, scope="child_check",
+                                     ident=f"user:{request.user.pk}")
+                    and registry_check_allowed(request)):
                 form.add_error(None, MSG_TOO_MANY_CHECKS)
             else:
                 try:

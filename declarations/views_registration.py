@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -17,7 +18,7 @@ from declarations.forms import (
     ReviewForm,
     add_service_errors,
 )
-from declarations.limits import submit_allowed
+from declarations.limits import registry_check_allowed, submit_allowed
 from declarations.selectors import (
     is_province_code,
     office_by_code,
@@ -51,6 +52,9 @@ from declarations.wizard import (
 logger = logging.getLogger(__name__)
 
 SPEC = SELF_REGISTRATION
+MSG_TOO_MANY_CHECKS = _(
+    "Bạn đã kiểm tra thông tin quá nhiều lần trong một giờ. Vui lòng thử lại sau."
+)
 STEP_TITLES = SPEC.steps
 
 
@@ -103,10 +107,14 @@ def _personal(request: HttpRequest, draft: Draft) -> HttpResponse:
         form = PersonalDataForm(request.POST)
         draft.personal = personal_values(form)
         draft.step = "personal"
-        try:
-            self_registration_validate(data=draft.registration_data(), include_office=False)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+        if not registry_check_allowed(request):
+            form.add_error(None, MSG_TOO_MANY_CHECKS)
+        else:
+            try:
+                self_registration_validate(data=draft.registration_data(),
+                                           include_office=False)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
         if form.is_valid():
             draft.complete("personal", "photos")
             draft.save(request.session)

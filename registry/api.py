@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django import forms
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import generics, parsers, serializers, status
-from rest_framework.exceptions import NotFound, ParseError, ValidationError
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,44 +19,13 @@ from registry import selectors
 from registry.card_qr import card_qr_payload
 from registry.forms import parse_birth_date, reject_control_characters
 from registry.models import HealthFacility, HealthInsuranceCard, InsuredPerson, Office, Province
+from registry.parsers import (  # noqa: E402,F401 - re-exported for the API views
+    TOO_MUCH_MESSAGE,
+    FormParser,
+    JSONParser,
+    MultiPartParser,
+)
 from registry.throttling import LookupRateThrottle
-
-# --- Request bodies: Vietnamese messages for what DRF reports in English ---------------------
-
-# Django refuses (as a 400 page in English) a body with too many fields or files, or too
-# big outside files: said in Vietnamese here, as an API error.
-_TOO_MUCH = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
-TOO_MUCH_MESSAGE = _("Yêu cầu quá lớn hoặc có quá nhiều trường.")
-
-
-class JSONParser(parsers.JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except _TOO_MUCH:
-            raise ParseError(TOO_MUCH_MESSAGE) from None
-        except ParseError:
-            raise ParseError(_("Nội dung JSON không hợp lệ (sai cú pháp hoặc không phải "
-                               "UTF-8).")) from None
-
-
-class FormParser(parsers.FormParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except _TOO_MUCH:
-            raise ParseError(TOO_MUCH_MESSAGE) from None
-
-
-class MultiPartParser(parsers.MultiPartParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except _TOO_MUCH:
-            raise ParseError(TOO_MUCH_MESSAGE) from None
-        except ParseError:
-            raise ParseError(_("Dữ liệu multipart/form-data không hợp lệ.")) from None
-
 
 PARSER_CLASSES = [JSONParser, FormParser, MultiPartParser]
 

@@ -23,5 +23,6 @@ urlpatterns = [
     path("api/v1/", include("vssid_portal.api.urls")),
 ]
 
+handler400 = "vssid_portal.views.bad_request"
 handler404 = "vssid_portal.views.page_not_found"
 handler500 = "vssid_portal.views.server_error"

@@ -98,6 +98,15 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 raised before any view (a body too big or with too many fields, a suspicious
+    request): the portal's page, or JSON in DRF's shape under /api/."""
+    if _is_api(request):
+        return JsonResponse({"detail": gettext("Yêu cầu không hợp lệ hoặc quá lớn.")},
+                            status=400)
+    return defaults.bad_request(request, exception)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """500: the portal's page, or DRF's error shape under /api/."""
     if _is_api(request):

@@ -125,37 +125,42 @@ def _email_taken_by_other_code(email: str, bhxh_code: str) -> bool:
     return _contact_taken_by_other_code("email__iexact", email, bhxh_code)
 
 
+MSG_IDENTITY_MISMATCH = _(
+    "Mã số BHXH, họ và tên, ngày sinh hoặc giới tính không khớp với cơ sở dữ liệu BHXH. Vui "
+    "lòng nhập đúng như trên thẻ BHYT hoặc sổ BHXH, hoặc tra cứu mã số BHXH."
+)
+IDENTITY_FIELDS = ("bhxh_code", "full_name", "date_of_birth", "sex")
+
+
+def _identity_matches(person: InsuredPerson | None, clean: dict) -> bool:
+    return (
+        person is not None
+        and fold(clean["full_name"]) == person.name_folded
+        and _date_matches_registry(clean["date_of_birth"], person)
+        and clean["sex"] == person.sex
+    )
+
+
 def _validate_personal(
     data: RegistrationData, errors: Errors
 ) -> tuple[dict, InsuredPerson | None]:
+    """The personal data of step 1. Checked against the registry only as a whole: an
+    unknown code and a wrong name, date of birth or sex get one answer, so that the form
+    cannot be used to test a code's existence or guess a person's date of birth one field
+    at a time; what concerns the record itself (an account, a pending declaration, a phone
+    of another code) is said only once code, name, date of birth and sex all match.
+    Returns the person only then."""
     clean: dict = {}
-    person = None
     try:
         clean["bhxh_code"] = validate_bhxh_code(data.bhxh_code)
     except ValidationError as exc:
         errors.add("bhxh_code", exc)
-    else:
-        person = InsuredPerson.objects.filter(bhxh_code=clean["bhxh_code"]).first()
-        if person is None:
-            errors.add(
-                "bhxh_code",
-                _("Mã số BHXH không có trong cơ sở dữ liệu BHXH. Vui lòng kiểm tra lại hoặc "
-                  "tra cứu mã số BHXH."),
-                "bhxh_code_unknown",
-            )
 
     full_name = normalize_name(data.full_name)
     if not full_name:
         errors.add("full_name", _("Vui lòng nhập họ và tên."), "required")
     elif len(full_name) > 100:
         errors.add("full_name", _("Họ và tên dài quá 100 ký tự."), "max_length")
-    elif person is not None and fold(full_name) != person.name_folded:
-        errors.add(
-            "full_name",
-            _("Họ và tên không khớp với cơ sở dữ liệu BHXH của mã số BHXH này. Vui lòng nhập "
-              "đúng họ tên như trên thẻ BHYT hoặc sổ BHXH."),
-            "name_mismatch",
-        )
     clean["full_name"] = full_name
 
     dob = data.date_of_birth
@@ -163,23 +168,20 @@ def _validate_personal(
         errors.add("date_of_birth", _("Vui lòng nhập ngày sinh."), "required")
     elif dob > timezone.localdate() or dob.year < 1900:
         errors.add("date_of_birth", _("Ngày sinh không hợp lệ."), "invalid_date")
-    elif person is not None and not _date_matches_registry(dob, person):
-        errors.add(
-            "date_of_birth",
-            _("Ngày sinh không khớp với cơ sở dữ liệu BHXH của mã số BHXH này."),
-            "dob_mismatch",
-        )
     clean["date_of_birth"] = dob
 
     sex = data.sex if data.sex in Sex.values else ""
     if not sex:
         errors.add("sex", _("Vui lòng chọn giới tính."), "required")
-    elif person is not None and sex != person.sex:
-        errors.add(
-            "sex", _("Giới tính không khớp với cơ sở dữ liệu BHXH của mã số BHXH này."),
-            "sex_mismatch",
-        )
     clean["sex"] = sex
+
+    person = None
+    if not any(errors.has(field) for field in IDENTITY_FIELDS):
+        candidate = InsuredPerson.objects.filter(bhxh_code=clean["bhxh_code"]).first()
+        if _identity_matches(candidate, clean):
+            person = candidate
+        else:
+            errors.add("bhxh_code", MSG_IDENTITY_MISMATCH, "identity_mismatch")
 
     clean["id_type"] = data.id_type
     clean["id_number"] = (data.id_number or "").strip()

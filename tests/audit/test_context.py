@@ -28,6 +28,23 @@ def test_client_address(settings, proxies, remote, forwarded, expected):
     assert client_address(request) == expected
 
 
+@pytest.mark.parametrize(("proxies", "forwarded", "expected"), [
+    (0, "1.2.3.4", "203.0.113.5"),
+    (1, "1.2.3.4", "1.2.3.4"),
+    (1, "6.6.6.6, 1.2.3.4", "1.2.3.4"),  # a forged entry on the left is not the client
+    (2, "6.6.6.6, 1.2.3.4, 10.0.0.9", "1.2.3.4"),
+    (2, "1.2.3.4", "1.2.3.4"),
+    (1, "garbage", "203.0.113.5"),
+    (1, "", "203.0.113.5"),
+])
+def test_client_address_with_a_number_of_proxies(settings, proxies, forwarded, expected):
+    settings.TRUSTED_PROXIES = []
+    settings.NUM_PROXIES = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.5",
+                                   HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+
+
 def test_unknown_actions_are_refused(db):
     with pytest.raises(ValueError):
         audit_record(action="declaration.made_up", object_type="x", object_id="1")

@@ -81,7 +81,7 @@ def test_field_errors_in_vietnamese(api):
     )
     assert response.status_code == 400
     body = response.json()
-    assert "Họ và tên không khớp" in body["full_name"][0]
+    assert "không khớp với cơ sở dữ liệu BHXH" in body["bhxh_code"][0]
     assert "Số điện thoại di động không hợp lệ" in body["phone"][0]
     assert body["id_back"] == ["Vui lòng cung cấp ảnh mặt sau CCCD."]
     assert not Declaration.objects.exists()
@@ -96,8 +96,8 @@ def test_field_errors_in_english(api):
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
-    message = response.json()["full_name"][0]
-    assert "does not match" in message
+    message = response.json()["bhxh_code"][0]
+    assert "do not match" in message
 
 
 def test_english_declaration_language(api):

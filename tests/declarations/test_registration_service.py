@@ -66,32 +66,44 @@ def test_name_in_nfd_and_without_case_matches():
     self_registration_validate(data=registration_data(person, office, full_name=nfd))
 
 
-def test_different_name_refused():
+@pytest.mark.parametrize("change", [
+    {"full_name": "Nguyễn Thị Anh Đào"},
+    {"bhxh_code": "9999999999"},
+    {"date_of_birth": datetime.date(1990, 5, 18)},
+    {"sex": "M", "id_number": "001090123456"},
+])
+def test_identity_is_checked_as_a_whole(change):
+    """A wrong name, date of birth or sex and an unknown code get one answer: the form
+    cannot test a code's existence or guess a date of birth field by field."""
     person, office = person_and_office()
     with pytest.raises(ValidationError) as info:
-        self_registration_validate(
-            data=registration_data(person, office, full_name="Nguyễn Thị Anh Đào")
-        )
-    assert "Họ và tên không khớp với cơ sở dữ liệu BHXH" in _errors(info)["full_name"][0]
+        self_registration_validate(data=registration_data(person, office, **change))
+    assert "không khớp với cơ sở dữ liệu BHXH" in _errors(info)["bhxh_code"][0]
+    assert {e.code for e in info.value.error_dict["bhxh_code"]} == {"identity_mismatch"}
+    assert not {"full_name", "date_of_birth", "sex"} & set(info.value.error_dict)
 
 
-def test_unknown_code_and_bad_shape():
+def test_bad_shape_of_code():
     person, office = person_and_office()
-    with pytest.raises(ValidationError) as info:
-        self_registration_validate(data=registration_data(person, office, bhxh_code="9999999999"))
-    assert "không có trong cơ sở dữ liệu BHXH" in _errors(info)["bhxh_code"][0]
     with pytest.raises(ValidationError) as info:
         self_registration_validate(data=registration_data(person, office, bhxh_code="12345"))
     assert "10 chữ số" in _errors(info)["bhxh_code"][0]
 
 
-def test_date_of_birth_must_match():
+def test_nothing_about_the_record_is_said_to_someone_who_does_not_match():
+    """Account, pending declaration, phone of another code: only once the identity
+    matches."""
+    from tests.accounts.factories import UserFactory
+
     person, office = person_and_office()
+    UserFactory(insured_person=person, phone="+84912000555")
     with pytest.raises(ValidationError) as info:
         self_registration_validate(
-            data=registration_data(person, office, date_of_birth=datetime.date(1990, 5, 18))
-        )
-    assert "Ngày sinh không khớp" in _errors(info)["date_of_birth"][0]
+            data=registration_data(person, office, full_name="Người Khác"))
+    assert "555" not in str(info.value) and "đã được đăng ký" not in str(info.value)
+    with pytest.raises(ValidationError) as info:
+        self_registration_validate(data=registration_data(person, office))
+    assert {e.code for e in info.value.error_dict["bhxh_code"]} == {"already_registered"}
 
 
 def test_year_only_record_matches_any_date_in_that_year():

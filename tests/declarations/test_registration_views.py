@@ -79,7 +79,7 @@ def test_name_that_does_not_match_is_shown_on_step_one(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="error-summary"' in html
-    assert "Họ và tên không khớp với cơ sở dữ liệu BHXH" in html
+    assert "không khớp với cơ sở dữ liệu BHXH" in html
     # What was typed stays in the form and in the draft.
     assert "Trần Văn Khác" in html
     assert client.session[SESSION_KEY]["personal"]["full_name"] == "Trần Văn Khác"

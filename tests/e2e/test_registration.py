@@ -84,7 +84,7 @@ def test_registration_journey_on_a_phone(phone_page, step, tmp_path):
     page.get_by_test_id("next").click()
     summary = page.get_by_test_id("error-summary")
     expect(summary).to_be_visible()
-    expect(summary).to_contain_text("Họ và tên không khớp với cơ sở dữ liệu BHXH")
+    expect(summary).to_contain_text("không khớp với cơ sở dữ liệu BHXH")
     expect(page.locator("#id_phone")).to_have_value("0912 345 678")
     _no_sideways_scroll(page)
     step("name-mismatch")

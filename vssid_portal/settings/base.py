@@ -72,6 +72,8 @@ ROOT_URLCONF = "vssid_portal.urls"
 # not a redirect to HTTPS).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Or: how many reverse proxies stand in front of the portal (audit.context.client_address).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 for _proxy in TRUSTED_PROXIES:
     try:
         ipaddress.ip_network(_proxy, strict=False)
@@ -277,6 +279,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "vssid_portal.api.exceptions.exception_handler",
+    # Every API body through the parsers that answer in the client's language.
+    "DEFAULT_PARSER_CLASSES": [
+        "registry.parsers.JSONParser", "registry.parsers.FormParser",
+        "registry.parsers.MultiPartParser",
+    ],
+    # DRF's own reading of X-Forwarded-For; the portal's throttles ask client_address().
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_CLASSES": [
         "vssid_portal.throttling.AnonRateThrottle",
         "vssid_portal.throttling.UserRateThrottle",
