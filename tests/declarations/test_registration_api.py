@@ -174,11 +174,12 @@ def test_throttled(api, settings):
     }
     from rest_framework.throttling import ScopedRateThrottle
 
+    # DRF binds the rates to the class at import: put back the very dict it had (after
+    # this test, not the overridden settings, or every later test would be limited).
+    saved = ScopedRateThrottle.THROTTLE_RATES
     ScopedRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     try:
         codes = [api.post(URL, {}, format="multipart").status_code for _ in range(3)]
     finally:
-        from rest_framework.settings import api_settings
-
-        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        ScopedRateThrottle.THROTTLE_RATES = saved
     assert codes == [400, 400, 429]
