@@ -19,7 +19,7 @@ from audit.actions import AuditAction
 from audit.context import AuditContext
 from audit.services import audit_record
 from declarations.forms import DATE_INPUT_FORMATS
-from declarations.limits import submit_allowed, web_rate_allowed
+from declarations.limits import registry_check_allowed, submit_allowed, web_rate_allowed
 from declarations.models import Declaration
 from declarations.selectors import declaration_visible_to_citizen, declarations_visible_to_citizen
 from declarations.services.child_registration import (
@@ -250,7 +250,8 @@ class ChildRegistrationCreateView(APIView):
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         uploads = {kind: values.pop(kind, None) for kind in ("portrait", "birth_certificate")}
-        if not web_rate_allowed(request, scope="child_check", ident=f"user:{request.user.pk}"):
+        if not (web_rate_allowed(request, scope="child_check", ident=f"user:{request.user.pk}")
+                and registry_check_allowed(request)):
             raise Throttled()
         if not submit_allowed(request):
             raise Throttled()
