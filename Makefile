@@ -91,4 +91,4 @@ check-migrations: venv
 	$(MANAGE) makemigrations --check --dry-run
 
 clean:
-	rm -rf var/outbox var/test-private var/bench-cache staticfiles .pytest_cache test-artifacts
+	rm -rf var/outbox var/test-private var/bench-cache staticfiles .pytest_cache test-artifacts .hypothesis

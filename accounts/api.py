@@ -1,5 +1,6 @@
 """REST API of the accounts app: token authentication."""
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -23,10 +24,11 @@ from accounts.services import (
 from accounts.services.otp import OTPError
 from accounts.services.passwords import password_initial_set
 from audit.context import AuditContext
+from registry.api_fields import DetailSerializer, StrictCharField
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    bhxh_code = serializers.CharField(
+    bhxh_code = StrictCharField(
         label=_("Mã số BHXH"),
         max_length=20,
         error_messages={
@@ -34,14 +36,14 @@ class TokenRequestSerializer(serializers.Serializer):
             "blank": _("Nhập mã số BHXH."),
         },
     )
-    password = serializers.CharField(
+    password = StrictCharField(
         label=_("Mật khẩu"),
         trim_whitespace=False,
         style={"input_type": "password"},
         write_only=True,
         error_messages={"required": _("Nhập mật khẩu."), "blank": _("Nhập mật khẩu.")},
     )
-    device_token = serializers.CharField(
+    device_token = StrictCharField(
         label=_("Mã thiết bị"), required=False, allow_blank=True, max_length=1000,
         help_text=_("device_token của lần đăng nhập trước trên thiết bị này: giúp đăng nhập "
                     "được cả khi người khác nhập sai nhiều lần."),
@@ -87,7 +89,7 @@ class ObtainTokenView(APIView):
 
 
 class InitialPasswordSerializer(serializers.Serializer):
-    new_password = serializers.CharField(
+    new_password = StrictCharField(
         label=_("Mật khẩu mới"),
         trim_whitespace=False,
         max_length=128,
@@ -128,7 +130,7 @@ class InitialPasswordView(APIView):
 
 
 def _password_field(label):
-    return serializers.CharField(
+    return StrictCharField(
         label=label, trim_whitespace=False, max_length=128, write_only=True,
         style={"input_type": "password"},
         error_messages={"required": _("Nhập mật khẩu."), "blank": _("Nhập mật khẩu.")},
@@ -157,10 +159,17 @@ class PasswordChangeSerializer(serializers.Serializer):
 
 
 class OTPSerializer(serializers.Serializer):
-    otp = serializers.CharField(
+    otp = StrictCharField(
         label=_("Mã OTP"), max_length=12,
         error_messages={"required": _("Nhập mã OTP."), "blank": _("Nhập mã OTP.")},
     )
+
+
+_OTP_CHALLENGE = inline_serializer("OTPChallenge", {
+    "detail": serializers.CharField(),
+    "resend_after": serializers.IntegerField(help_text="Seconds before a resend is allowed."),
+    "expires_in": serializers.IntegerField(help_text="Seconds the code stays valid."),
+})
 
 
 class PasswordChangeView(APIView):
@@ -169,7 +178,7 @@ class PasswordChangeView(APIView):
 
     throttle_scope = "otp"
 
-    @extend_schema(request=PasswordChangeSerializer, responses={202: None},
+    @extend_schema(request=PasswordChangeSerializer, responses={202: _OTP_CHALLENGE},
                    summary="Change password: send the OTP", tags=["auth"])
     def post(self, request: Request) -> Response:
         serializer = PasswordChangeSerializer(data=request.data)
@@ -193,7 +202,8 @@ class PasswordChangeConfirmView(APIView):
 
     @extend_schema(request=OTPSerializer, responses={
         200: inline_serializer("PasswordChanged", {"detail": serializers.CharField(),
-                                                   "token": serializers.CharField()})
+                                                   "token": serializers.CharField(),
+                                                   "device_token": serializers.CharField()})
     }, summary="Change password: confirm with the OTP", tags=["auth"])
     def post(self, request: Request) -> Response:
         serializer = OTPSerializer(data=request.data)
@@ -209,17 +219,21 @@ class PasswordChangeConfirmView(APIView):
                          "device_token": device_token_for(user)})
 
 
-class PasswordResetSerializer(serializers.Serializer):
-    bhxh_code = serializers.RegexField(
-        r"^[0-9]{10}$", label=_("Mã số BHXH"),
-        error_messages={"invalid": _("Mã số BHXH gồm 10 chữ số."),
-                        "required": _("Nhập mã số BHXH.")},
+def _bhxh_code_field() -> StrictCharField:
+    message = _("Mã số BHXH gồm 10 chữ số.")
+    return StrictCharField(
+        label=_("Mã số BHXH"), validators=[RegexValidator(r"^[0-9]{10}\Z", message=message)],
+        error_messages={"invalid": message, "required": _("Nhập mã số BHXH.")},
     )
-    phone = serializers.CharField(label=_("Số điện thoại"), max_length=20, required=False,
-                                  allow_blank=True)
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    bhxh_code = _bhxh_code_field()
+    phone = StrictCharField(label=_("Số điện thoại"), max_length=20, required=False,
+                            allow_blank=True)
     email = serializers.EmailField(label=_("Thư điện tử"), max_length=254, required=False,
                                    allow_blank=True)
-    reset_token = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    reset_token = StrictCharField(required=False, allow_blank=True, max_length=64)
 
     def validate(self, attrs: dict) -> dict:
         from registry.phones import normalize_vn_mobile
@@ -239,16 +253,12 @@ class PasswordResetSerializer(serializers.Serializer):
 
 
 class PasswordResetConfirmSerializer(serializers.Serializer):
-    bhxh_code = serializers.RegexField(
-        r"^[0-9]{10}$", label=_("Mã số BHXH"),
-        error_messages={"invalid": _("Mã số BHXH gồm 10 chữ số."),
-                        "required": _("Nhập mã số BHXH.")},
-    )
-    otp = serializers.CharField(
+    bhxh_code = _bhxh_code_field()
+    otp = StrictCharField(
         label=_("Mã OTP"), max_length=12,
         error_messages={"required": _("Nhập mã OTP."), "blank": _("Nhập mã OTP.")},
     )
-    reset_token = serializers.CharField(
+    reset_token = StrictCharField(
         max_length=64, error_messages={"required": _("Thiếu reset_token của yêu cầu.")}
     )
     new_password = _password_field(_("Mật khẩu mới"))
@@ -264,7 +274,13 @@ class PasswordResetView(APIView):
     permission_classes = [AllowAny]
     throttle_scope = "otp"
 
-    @extend_schema(request=PasswordResetSerializer, responses={202: None},
+    @extend_schema(request=PasswordResetSerializer, responses={
+        202: inline_serializer("PasswordResetRequested", {
+            "detail": serializers.CharField(),
+            "reset_token": serializers.CharField(help_text="Send it with the OTP to the "
+                                                           "confirm endpoint."),
+        }),
+    },
                    summary="Forgotten password: send an OTP", tags=["auth"])
     def post(self, request: Request) -> Response:
         serializer = PasswordResetSerializer(data=request.data)
@@ -291,7 +307,7 @@ class PasswordResetConfirmView(APIView):
     permission_classes = [AllowAny]
     throttle_scope = "otp"
 
-    @extend_schema(request=PasswordResetConfirmSerializer, responses={200: None},
+    @extend_schema(request=PasswordResetConfirmSerializer, responses={200: DetailSerializer},
                    summary="Forgotten password: set a new one with the OTP", tags=["auth"])
     def post(self, request: Request) -> Response:
         serializer = PasswordResetConfirmSerializer(data=request.data)

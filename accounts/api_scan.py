@@ -10,12 +10,13 @@ from rest_framework.views import APIView
 
 from accounts.scanning import ScanError, scan_image
 from accounts.scanning.images import MAX_BYTES
+from registry.api_fields import UploadField
 
 
 class ScanRequestSerializer(serializers.Serializer):
     # A FileField, not an ImageField: DRF's ImageField opens any format Pillow knows;
     # scan_image opens the picture through the restricted opener instead.
-    image = serializers.FileField(
+    image = UploadField(
         label=_("Ảnh chụp mã QR"),
         allow_empty_file=True,
         error_messages={
@@ -57,9 +58,6 @@ class ScanView(APIView):
             200: inline_serializer("ScanResult", {
                 "kind": serializers.ChoiceField(choices=["cccd", "bhyt"]),
                 "fields": serializers.DictField(child=serializers.CharField()),
-            }),
-            400: inline_serializer("ScanError", {
-                "image": serializers.ListField(child=serializers.CharField()),
             }),
         },
         examples=[OpenApiExample("CCCD", response_only=True, status_codes=["200"], value={

@@ -9,6 +9,7 @@ Run: ``python -m bench.registration_submit`` or ``python -m bench``.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import json
@@ -133,7 +134,11 @@ def _measure(count: int) -> dict:
     }
 
 
-def run(count: int = SUBMISSIONS) -> dict:
+@contextlib.contextmanager
+def api_environment():
+    """Django set up on a throwaway test database, private storage in a temporary
+    directory, tasks queued to an in-memory broker (not run), rate limits out of the way.
+    Also used by bench/photos_memory.py."""
     _setup_django()
     from django.db import connection
     from django.test.utils import (
@@ -171,7 +176,7 @@ def run(count: int = SUBMISSIONS) -> dict:
             ScopedRateThrottle.THROTTLE_RATES = {**rates, "registration": "100000/hour",
                                                  "anon": "100000/hour"}
             try:
-                numbers = _measure(count)
+                yield
             finally:
                 ScopedRateThrottle.THROTTLE_RATES = rates
     finally:
@@ -182,6 +187,11 @@ def run(count: int = SUBMISSIONS) -> dict:
         import shutil
 
         shutil.rmtree(private, ignore_errors=True)
+
+
+def run(count: int = SUBMISSIONS) -> dict:
+    with api_environment():
+        numbers = _measure(count)
     return {"registration_submit_api": numbers}
 
 

@@ -7,7 +7,13 @@ from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.permissions import AllowAny
@@ -33,13 +39,16 @@ from declarations.services.registration import (
     PHOTO_KINDS,
     RegistrationData,
     declaration_submit_self_registration,
+    photos_missing_errors,
     photos_sanitize,
+    self_registration_validate,
 )
 from declarations.services.sharing import declaration_share_by_email
 from declarations.status_links import status_url
 from guardians.models import GuardianLink
 from guardians.selectors import child_in_care_of
 from registry.api import FormParser, MultiPartParser, PlainCharField
+from registry.api_fields import DetailSerializer, UploadField
 
 _SEX_ALIASES = {
     "m": "M", "nam": "M", "male": "M", "1": "M",
@@ -57,7 +66,7 @@ def _text(label, max_length: int) -> PlainCharField:
 
 
 def _photo(label) -> serializers.FileField:
-    return serializers.FileField(
+    return UploadField(
         label=label, required=False, allow_empty_file=True,
         error_messages={"invalid": _("Vui lòng gửi ảnh dưới dạng tệp (multipart/form-data).")},
     )
@@ -92,13 +101,7 @@ class RegistrationRequestSerializer(serializers.Serializer):
     def validate_id_type(self, value: str) -> str:
         return value.strip().lower()
 
-    def validate(self, attrs: dict) -> dict:
-        uploads = {kind.value: attrs.pop(kind.value, None) for kind in PHOTO_KINDS}
-        photos, errors = photos_sanitize(uploads)
-        if errors:
-            raise serializers.ValidationError(errors)
-        attrs["photos"] = photos
-        return attrs
+    # No photo is decoded here: the view checks the data against the registry first.
 
 
 class RegistrationResponseSerializer(serializers.Serializer):
@@ -120,10 +123,9 @@ class RegistrationCreateView(APIView):
         request={"multipart/form-data": RegistrationRequestSerializer},
         responses={
             201: RegistrationResponseSerializer,
-            400: inline_serializer(
-                "RegistrationErrors",
-                {"field": serializers.ListField(child=serializers.CharField())},
-            ),
+            400: OpenApiResponse(description="The messages by field: data that does not "
+                                             "match the registry, a photo missing or "
+                                             "unreadable."),
         },
         summary="Register an account (self-registration declaration)",
         tags=["registrations"],
@@ -146,10 +148,28 @@ class RegistrationCreateView(APIView):
         serializer = RegistrationRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
-        photos = values.pop("photos")
+        uploads = {kind.value: values.pop(kind.value, None) for kind in PHOTO_KINDS}
+        data = RegistrationData(**values)
+        # The look-up's per-address budget: checking typed data against the registry is
+        # no faster here than on the look-up or the web form.
+        if not registry_check_allowed(request):
+            raise Throttled()
+        # The cheap checks first: a request refused by the registry (or without its three
+        # photos) decodes no photo; then the photos, one at a time.
+        errors: dict = {}
+        try:
+            self_registration_validate(data=data)
+        except DjangoValidationError as exc:
+            errors.update(exc.error_dict)
+        errors.update(photos_missing_errors(uploads, data.id_type))
+        if errors:
+            raise serializers.ValidationError(DjangoValidationError(errors).message_dict)
+        photos, photo_errors = photos_sanitize(uploads)
+        if photo_errors:
+            raise serializers.ValidationError(photo_errors)
         try:
             declaration = declaration_submit_self_registration(
-                data=RegistrationData(**values),
+                data=data,
                 photos=photos,
                 language=getattr(request, "LANGUAGE_CODE", "vi"),
                 request=request,
@@ -198,11 +218,16 @@ class ChildRegistrationRequestSerializer(serializers.Serializer):
     birth_certificate = _photo(_("Ảnh giấy khai sinh của con"))
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class _UrlField(serializers.SerializerMethodField):
+    """An absolute URL, from the get_<name> method."""
+
+
 class DeclarationSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
     office = serializers.CharField(source="office.code", read_only=True)
-    url = serializers.SerializerMethodField()
-    pdf_url = serializers.SerializerMethodField()
+    url = _UrlField()
+    pdf_url = serializers.SerializerMethodField(help_text="Null until the PDF is rendered.")
 
     class Meta:
         model = Declaration
@@ -216,6 +241,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(
             reverse("api:declaration", kwargs={"uuid": declaration.uuid}))
 
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_pdf_url(self, declaration: Declaration) -> str | None:
         if not declaration.pdf:
             return None
@@ -241,8 +267,9 @@ class ChildRegistrationCreateView(APIView):
     @extend_schema(
         request={"multipart/form-data": ChildRegistrationRequestSerializer},
         responses={201: DeclarationSerializer,
-                   400: inline_serializer("ChildRegistrationErrors", {
-                       "field": serializers.ListField(child=serializers.CharField())})},
+                   400: OpenApiResponse(description="The messages by field: a child not in "
+                                                    "the registry or not yours to register, "
+                                                    "a photo missing or unreadable.")},
         summary="Register an account for a child", tags=["children"],
     )
     def post(self, request: Request) -> Response:
@@ -314,7 +341,12 @@ class DeclarationDetailView(APIView):
 
 class DeclarationPdfView(APIView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY,
-                              202: OpenApiTypes.OBJECT},
+                              202: OpenApiResponse(
+                                  DetailSerializer,
+                                  description="The PDF is still being made: try again "
+                                              "after Retry-After seconds.")},
+                   parameters=[OpenApiParameter("Retry-After", int, OpenApiParameter.HEADER,
+                                                required=True, response=[202])],
                    tags=["declarations"], summary="The declaration's PDF")
     def get(self, request: Request, uuid):
         declaration = _visible_or_404(request, uuid)
@@ -345,7 +377,7 @@ class DeclarationShareView(APIView):
     throttle_scope = "declaration_share"
 
     @extend_schema(request=DeclarationShareSerializer,
-                   responses={202: OpenApiTypes.OBJECT}, tags=["declarations"],
+                   responses={202: DetailSerializer}, tags=["declarations"],
                    summary="Send a declaration on by e-mail")
     def post(self, request: Request, uuid) -> Response:
         declaration = _visible_or_404(request, uuid)

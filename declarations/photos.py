@@ -7,6 +7,11 @@ refuses pixel bombs from the header, decodes the whole picture (a truncated or c
 file is refused), turns it upright (EXIF), scales it to at most 2000 px on the long side
 and re-encodes it as a fresh JPEG (quality 85) without EXIF/GPS, comment, ICC profile or
 anything appended to the file (ZIP, HTML, PHP polyglots).
+
+Memory: the decode of one photo holds at most about DECODE_BUDGET (128 MiB), estimated
+from the header before decoding (accounts.scanning.images.load_reduced): JPEGs decode at
+reduced scale, HEICs are reduced strip by strip, and a PNG or WebP whose full-size decode
+would exceed the budget is refused. Measured in bench/photos_memory.py.
 """
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from accounts.scanning.images import MAX_BYTES, ImageRejected, load_scaled, open_image
+from accounts.scanning.images import MAX_BYTES, ImageRejected, load_reduced, open_image
 
 MAX_SIDE = 2000
 JPEG_QUALITY = 85
@@ -45,13 +50,16 @@ def sanitize_photo(upload) -> SanitizedPhoto:
     data = _read(upload)
     image = open_image(data, error_class=PhotoRejected)
     try:
-        clean = load_scaled(image, mode="RGB", max_side=MAX_SIDE, error_class=PhotoRejected)
+        clean = load_reduced(image, data, mode="RGB", max_side=MAX_SIDE,
+                             error_class=PhotoRejected)
         out = io.BytesIO()
         # No exif=, icc_profile= or comment: nothing of the original file is carried over.
         clean.save(out, "JPEG", quality=JPEG_QUALITY, comment=b"", progressive=False)
+        width, height = clean.size
+        clean.close()
     except ValidationError:
         raise
-    except (OSError, ValueError) as exc:  # a decoder failing late (HEIC, WebP)
+    except (OSError, ValueError) as exc:  # an encoder failing late
         raise PhotoRejected(
             _("Không đọc được ảnh: tệp bị hỏng hoặc không đầy đủ."), code="corrupt"
         ) from exc
@@ -59,7 +67,7 @@ def sanitize_photo(upload) -> SanitizedPhoto:
         image.close()
     content = out.getvalue()
     return SanitizedPhoto(
-        content=content, width=clean.width, height=clean.height,
+        content=content, width=width, height=height,
         sha256=hashlib.sha256(content).hexdigest(),
     )
 

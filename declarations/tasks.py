@@ -81,7 +81,7 @@ def declarations_pdf_sweep_task() -> int:
 
 @shared_task(soft_time_limit=300, time_limit=330)
 def registration_drafts_purge_task() -> int:
-    """Beat, daily: delete draft photos of registrations abandoned longer than a session."""
+    """Beat, hourly: delete draft photos of registrations abandoned longer than a session."""
     import datetime
 
     from django.conf import settings

@@ -16,7 +16,10 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from audit.context import client_address
+from declarations.limits import web_rate_allowed
 from declarations.photos import SanitizedPhoto
 from declarations.services.drafts import DRAFT_PHOTO_DIR
 
@@ -25,6 +28,7 @@ _PHOTO_META = {"name": str, "width": int, "height": int, "sha256": str, "size": 
 # too long is still reported as too long), and low enough that a posted megabyte does not
 # end up in the session store.
 DRAFT_VALUE_MAX = 1000
+MSG_TOO_MANY_PHOTOS = _("Bạn đã tải lên quá nhiều ảnh. Vui lòng thử lại sau một giờ.")
 
 
 def draft_value(raw: object) -> str:
@@ -295,8 +299,23 @@ def photo_response(draft: WizardDraft, kind: str) -> HttpResponse:
 def photos_take(draft: WizardDraft, request: HttpRequest, form, sanitize) -> None:
     """Sanitise the photos posted with `form` (`sanitize`: uploads by kind → (photos,
     errors)), keep the good ones in the draft (so Back or a later error loses nothing) and
-    put each refusal on its field."""
-    photos, errors = sanitize({kind: request.FILES.get(kind) for kind in draft.spec.photo_kinds})
+    put each refusal on its field.
+
+    Each photo counts once, before it is decoded, in the `photos` rate limit of the client
+    address: decoding is the costly part of the step, and every photo kept is a file in
+    private storage until its session ends (the limit, with the hourly purge, bounds what
+    one address can leave there)."""
+    address = client_address(request)
+    uploads = {}
+    for kind in draft.spec.photo_kinds:
+        upload = request.FILES.get(kind)
+        if upload is None:
+            continue
+        if web_rate_allowed(request, scope="photos", ident=address):
+            uploads[kind] = upload
+        else:
+            form.add_error(kind, MSG_TOO_MANY_PHOTOS)
+    photos, errors = sanitize(uploads)
     for kind, photo in photos.items():
         draft.photo_store(kind, photo)
     for kind, messages_ in errors.items():

@@ -7,7 +7,13 @@ from collections.abc import Mapping
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
@@ -16,8 +22,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from registry import selectors
+from registry.api_fields import PlainCharField
 from registry.card_qr import card_qr_payload
-from registry.forms import parse_birth_date, reject_control_characters
+from registry.forms import NO_CONTROL_CHARACTERS_PATTERN, parse_birth_date
 from registry.models import HealthFacility, HealthInsuranceCard, InsuredPerson, Office, Province
 from registry.parsers import (  # noqa: E402,F401 - re-exported for the API views
     TOO_MUCH_MESSAGE,
@@ -40,14 +47,6 @@ def object_body(request: Request) -> Mapping:
                                     "trường biểu mẫu.")]}
         )
     return data
-
-
-class PlainCharField(serializers.CharField):
-    """A CharField that refuses control characters (NUL included) with a Vietnamese message
-    before DRF's own NUL check, whose message is English."""
-
-    def to_internal_value(self, data):
-        return reject_control_characters(super().to_internal_value(data))
 
 
 def province_code_field(**kwargs) -> PlainCharField:
@@ -155,7 +154,8 @@ class OfficeSerializer(serializers.ModelSerializer):
     display_name = serializers.CharField(source="__str__", read_only=True,
                                          help_text='"(code) name", as pickers show it.')
     level_display = serializers.CharField(source="get_level_display", read_only=True)
-    province = ProvinceSerializer(read_only=True)
+    # BHXH Việt Nam (the central office) belongs to no province.
+    province = ProvinceSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Office
@@ -180,8 +180,18 @@ class DirectoryQuerySerializer(serializers.Serializer):
                               error_messages={"max_length": _("Từ khóa tối đa 100 ký tự.")})
 
 
+class _FilterBooleanField(serializers.BooleanField):
+    """true or false; left out (or empty): no filter. "null" is no third answer (DRF's
+    BooleanField takes it for None): the schema says boolean."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data in self.NULL_VALUES:
+            self.fail("invalid", input=data)
+        return super().to_internal_value(data)
+
+
 class FacilityQuerySerializer(DirectoryQuerySerializer):
-    accepts_registration = serializers.BooleanField(
+    accepts_registration = _FilterBooleanField(
         required=False, allow_null=True, default=None,
         error_messages={"invalid": _("accepts_registration phải là true hoặc false.")},
     )
@@ -198,9 +208,13 @@ class _DirectoryView(generics.ListAPIView):
         return params.validated_data
 
 
+# What DirectoryQuerySerializer accepts, so that the schema refuses what the view refuses.
 _DIRECTORY_PARAMETERS = [
-    OpenApiParameter("province", str, description="Two-digit province code."),
-    OpenApiParameter("q", str, description="Name (diacritics optional) or code."),
+    OpenApiParameter("province", {"type": "string", "pattern": r"^([0-9]{2})?$"},
+                     description="Two-digit province code (empty: every province)."),
+    OpenApiParameter("q", {"type": "string", "maxLength": 100,
+                           "pattern": NO_CONTROL_CHARACTERS_PATTERN},
+                     description="Name (diacritics optional) or code."),
 ]
 
 
@@ -302,10 +316,14 @@ class MyCardSerializer(serializers.ModelSerializer):
         return card_qr_payload(card)
 
 
+_NOT_FOUND_OWN = OpenApiResponse(
+    description="The account is not linked to a BHXH code, or (card) no card is on record.")
+
+
 class MyCardView(APIView):
     """The logged-in citizen's current BHYT card, with the text of its QR code."""
 
-    @extend_schema(responses={200: MyCardSerializer})
+    @extend_schema(responses={200: MyCardSerializer, 404: _NOT_FOUND_OWN})
     def get(self, request: Request) -> Response:
         person = _own_person(request)
         card = selectors.insured_person_current_card(person=person)
@@ -314,15 +332,25 @@ class MyCardView(APIView):
         return private_response(Response(MyCardSerializer(card).data))
 
 
+@extend_schema_field({"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+                      "example": "2019-12", "description": "A month, YYYY-MM."})
+class MonthField(serializers.DateField):
+    """A month as "YYYY-MM" (the first day of the month in the database)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m", **kwargs)
+
+
 class _GapSerializer(serializers.Serializer):
-    from_month = serializers.DateField(format="%Y-%m")
-    to_month = serializers.DateField(format="%Y-%m")
+    from_month = MonthField()
+    to_month = MonthField()
     months = serializers.IntegerField()
 
 
 class _PeriodSerializer(serializers.Serializer):
-    from_month = serializers.DateField(source="period.from_month", format="%Y-%m")
-    to_month = serializers.DateField(source="period.to_month", format="%Y-%m", allow_null=True)
+    from_month = MonthField(source="period.from_month")
+    to_month = MonthField(source="period.to_month", allow_null=True,
+                          help_text="Null while the period is open.")
     is_open = serializers.BooleanField()
     months = serializers.IntegerField(
         help_text="Months of this period; an open period counts up to the current month."
@@ -355,7 +383,7 @@ class MyParticipationView(APIView):
     """The logged-in citizen's participation periods per insurance type, with total months
     per type and the gaps between consecutive periods."""
 
-    @extend_schema(responses={200: ParticipationHistorySerializer})
+    @extend_schema(responses={200: ParticipationHistorySerializer, 404: _NOT_FOUND_OWN})
     def get(self, request: Request) -> Response:
         history = selectors.participation_history(person=_own_person(request))
         return private_response(Response(ParticipationHistorySerializer(history).data))

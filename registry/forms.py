@@ -20,7 +20,10 @@ _VN_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
 # C0 and C1 control characters (NUL, ESC, backspace...) except tab, line feed and carriage
 # return: nothing a person types, and PostgreSQL refuses NUL in text.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_CONTROL_CHARACTERS = re.compile(f"[{CONTROL_CHARACTERS_CLASS}]")
+# The same rule as a JSON Schema pattern (the API's schema): text without them.
+NO_CONTROL_CHARACTERS_PATTERN = f"^[^{CONTROL_CHARACTERS_CLASS}]*$"
 CONTROL_CHARACTERS_MESSAGE = _(
     "Nội dung có ký tự không hợp lệ (ký tự điều khiển). Vui lòng nhập lại bằng chữ, số và "
     "dấu câu."

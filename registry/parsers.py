@@ -5,7 +5,9 @@ while reading that setting."""
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import APIException, ParseError
+
+from registry.uploads import UploadTooLarge
 
 # --- Request bodies: Vietnamese messages for what DRF reports in English ---------------------
 
@@ -37,10 +39,19 @@ class FormParser(parsers.FormParser):
             raise ParseError(TOO_MUCH_MESSAGE) from None
 
 
+class PayloadTooLarge(APIException):
+    """413: a multipart body or one of its files over the upload limits (registry.uploads)."""
+
+    status_code = 413
+    default_code = "too_large"
+
+
 class MultiPartParser(parsers.MultiPartParser):
     def parse(self, stream, media_type=None, parser_context=None):
         try:
             return super().parse(stream, media_type, parser_context)
+        except UploadTooLarge as exc:
+            raise PayloadTooLarge(exc.body()) from None
         except _TOO_MUCH:
             raise ParseError(TOO_MUCH_MESSAGE) from None
         except ParseError:

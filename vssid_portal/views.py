@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.services import user_language_set
+from registry.uploads import UploadTooLarge
 
 # (url name, title, description): the flows the home page links to.
 FLOWS = [
@@ -100,7 +101,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """400 raised before any view (a body too big or with too many fields, a suspicious
-    request): the portal's page, or JSON in DRF's shape under /api/."""
+    request): the portal's page, or JSON in DRF's shape under /api/. An upload over the
+    limits (registry.uploads) is a 413 saying which limit."""
+    if isinstance(exception, UploadTooLarge):
+        if _is_api(request):
+            return JsonResponse(exception.body(), status=413)
+        return render(request, "413.html", {"message": exception.message,
+                                            "back_url": request.path}, status=413)
     if _is_api(request):
         return JsonResponse({"detail": gettext("Yêu cầu không hợp lệ hoặc quá lớn.")},
                             status=400)

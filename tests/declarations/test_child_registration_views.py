@@ -178,3 +178,17 @@ def test_step_one_checks_are_limited_per_guardian(client, settings):
         "bhxh_code": child.bhxh_code, "full_name": child.full_name, "relationship": "father"})
     assert response.status_code == 200
     assert "quá nhiều mã số BHXH" in response.content.decode()
+
+
+def test_photo_uploads_share_the_per_address_photo_limit(client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "photos": "1/hour"}}
+    guardian, office = family()
+    child = a_child(office)
+    _logged_in(client, guardian)
+    client.post(child_step("child"), {"bhxh_code": child.bhxh_code,
+                                      "full_name": child.full_name, "relationship": "mother"})
+    response = client.post(child_step("photos"), {**child_photo_files(), "action": "next"})
+    assert response.status_code == 200
+    assert "Bạn đã tải lên quá nhiều ảnh" in response.content.decode()
+    assert list(client.session[SESSION_KEY]["photos"]) == ["portrait"]

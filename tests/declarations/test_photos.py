@@ -246,3 +246,187 @@ def test_truncated_jpeg_is_refused_after_weasyprint_was_imported():
     with pytest.raises(PhotoRejected) as exc:
         sanitize_photo(data[: len(data) // 2])
     assert exc.value.code == "corrupt"
+
+
+# --- memory: the decode budget (accounts.scanning.images.load_reduced) -------------------
+
+def _no_decoding(monkeypatch):
+    """Make any full decode fail the test: the refusal must come from the header."""
+    from PIL import ImageFile
+
+    def fail(self, *args, **kwargs):
+        pytest.fail(f"a {self.format} picture was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", fail)
+
+
+def test_reviews_all_zero_png_is_refused_from_its_header(monkeypatch):
+    """The outside review's file: 7071 x 7071 RGBA, 190 KB, 200 MB decoded (~1 GB with the
+    copies the clean-up used to make), three per request."""
+    from tests.fixtures.blank_png import blank_png
+
+    data = blank_png(7071, 7071, "RGBA")
+    assert len(data) < 256 * 1024
+    _no_decoding(monkeypatch)
+    with pytest.raises(PhotoRejected) as exc:
+        sanitize_photo(data)
+    assert exc.value.code == "too_many_pixels"
+    # What the budget allows a transparent picture (8 bytes per pixel): 16 MP.
+    assert exc.value.messages == ["Ảnh có kích thước quá lớn (tối đa 16 megapixel)."]
+
+
+def test_budget_refusal_in_english(monkeypatch):
+    from django.utils import translation
+
+    from tests.fixtures.blank_png import blank_png
+
+    with translation.override("en"):
+        with pytest.raises(PhotoRejected) as exc:
+            sanitize_photo(blank_png(7071, 7071, "RGB"))
+    assert "33" in exc.value.messages[0] and "megapixel" in exc.value.messages[0]
+    assert "Ảnh" not in exc.value.messages[0]
+
+
+def test_webp_over_budget_is_refused_before_libwebp_opens_it(monkeypatch):
+    """libwebp allocates its canvas when the file is opened: the header decides first."""
+    data = encode(Image.new("RGB", (2600, 2600)), "WEBP", quality=50)
+    from accounts.scanning import images
+
+    monkeypatch.setattr(images.Image, "open", lambda *a, **k: pytest.fail("opened"))
+    with pytest.raises(PhotoRejected) as exc:
+        sanitize_photo(data)
+    assert exc.value.code == "too_many_pixels"
+    assert "tối đa 6 megapixel" in exc.value.messages[0]
+
+
+@pytest.mark.parametrize("size", [(8, 8), (1000, 700), (16383, 3)])
+def test_webp_size_is_read_from_every_header_layout(size):
+    from accounts.scanning.images import webp_size
+
+    lossy = encode(Image.new("RGB", size), "WEBP", quality=50)
+    lossless = encode(Image.new("RGBA", size), "WEBP", lossless=True)
+    extended = encode(Image.new("RGBA", size, (1, 2, 3, 4)), "WEBP", quality=50,
+                      exif=Image.Exif().tobytes())
+    for data in (lossy, lossless, extended):
+        assert webp_size(data[:30]) == size
+
+
+def test_progressive_jpeg_counts_its_whole_size_coefficients(monkeypatch):
+    """libjpeg keeps every DCT coefficient of a progressive JPEG, whatever the draft scale."""
+    from accounts.scanning import images
+
+    picture_ = picture((1600, 1200))
+    baseline = encode(picture_, quality=90, subsampling=0)
+    progressive = encode(picture_, quality=90, subsampling=0, progressive=True)
+    monkeypatch.setattr(images, "DECODE_BUDGET", 9 * 1024 * 1024)  # 1600x1200x4 = 7.7 MB
+    assert_clean(sanitize_photo(baseline))
+    with pytest.raises(PhotoRejected) as exc:  # + 1600 x 1200 x 3 bands x 2 bytes
+        sanitize_photo(progressive)
+    assert exc.value.code == "too_many_pixels"
+
+
+def test_heic_over_budget_is_refused(monkeypatch):
+    from accounts.scanning import images
+
+    data = encode(picture((1000, 800)), "HEIF", quality=60)
+    monkeypatch.setattr(images, "DECODE_BUDGET", 3 * 1024 * 1024)  # 1000 x 800 x 5 = 4 MB
+    with pytest.raises(PhotoRejected) as exc:
+        sanitize_photo(data)
+    assert exc.value.code == "too_many_pixels"
+
+
+@pytest.mark.parametrize("size", [(4100, 1001), (1001, 4100)])
+def test_heic_is_reduced_strip_by_strip_like_a_whole_decode(monkeypatch, size):
+    """Many strips (the last one shorter, the height not a multiple of the factor) give the
+    same picture as decoding the whole HEIC through the Pillow plugin."""
+    from PIL import ImageChops, ImageStat
+
+    from accounts.scanning import images
+
+    rows = Image.linear_gradient("L").resize(size)
+    original = Image.merge("RGB", [rows, rows.transpose(Image.Transpose.FLIP_TOP_BOTTOM),
+                                   Image.new("L", size, 90)])
+    data = encode(original, "HEIF", quality=90)
+    monkeypatch.setattr(images, "_STRIP_BYTES", 64 * 1024)
+    result = sanitize_photo(data)
+    reference = Image.open(io.BytesIO(data)).convert("RGB")
+    reference.thumbnail((2000, 2000), Image.Resampling.LANCZOS)
+    got = Image.open(io.BytesIO(result.content))
+    assert got.size == reference.size
+    assert max(ImageStat.Stat(ImageChops.difference(got, reference)).mean) < 3
+
+
+def test_large_png_is_reduced_in_its_own_mode():
+    from tests.fixtures.blank_png import blank_png
+
+    result = sanitize_photo(blank_png(4500, 3000, "L"))
+    assert (result.width, result.height) == (2000, 1333)
+    assert Image.open(io.BytesIO(result.content)).mode == "RGB"
+
+
+_PEAK_SCRIPT = r"""
+import json, os, sys
+from pathlib import Path
+import django
+django.setup()
+from declarations.photos import PhotoRejected, sanitize_photo
+
+def status(key):
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) * 1024
+
+data = Path(sys.argv[1]).read_bytes()
+before = status("VmRSS")
+try:
+    Path("/proc/self/clear_refs").write_text("5")  # peak := now
+except OSError:
+    pass
+try:
+    sanitize_photo(data)
+    outcome = "clean"
+except PhotoRejected as exc:
+    outcome = exc.code
+print(json.dumps({"growth": status("VmHWM") - before, "outcome": outcome}))
+"""
+
+
+def _peak_growth(tmp_path, data: bytes) -> dict:
+    """Peak resident-size growth of a fresh process sanitising `data` (bytes)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if not Path("/proc/self/status").exists():
+        pytest.skip("needs Linux /proc to read the peak resident size")
+    path = tmp_path / "photo.bin"
+    path.write_bytes(data)
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "vssid_portal.settings.test"}
+    process = subprocess.run([sys.executable, "-c", _PEAK_SCRIPT, str(path)], cwd=root, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert process.returncode == 0, process.stderr[-2000:]
+    return json.loads(process.stdout.strip().splitlines()[-1])
+
+
+def test_memory_of_the_reviews_png_stays_flat(tmp_path):
+    """Before the budget: +955 MB for one photo (2.9 GB for the review's three)."""
+    from tests.fixtures.blank_png import blank_png
+
+    result = _peak_growth(tmp_path, blank_png(7071, 7071, "RGBA"))
+    assert result["outcome"] == "too_many_pixels"
+    assert result["growth"] < 32 * 1024 * 1024
+
+
+def test_memory_of_the_largest_png_accepted_stays_within_the_budget(tmp_path):
+    """The worst photo accepted (an all-zero 33 MP PNG, exactly the decode budget): the
+    decode budget plus 96 MB for the reduced copies and the encoder (measured: +160 MB;
+    +317 MB before)."""
+    from accounts.scanning.images import DECODE_BUDGET
+    from tests.fixtures.blank_png import blank_png
+
+    result = _peak_growth(tmp_path, blank_png(5792, 5792, "RGB"))
+    assert result["outcome"] == "clean"
+    assert result["growth"] < DECODE_BUDGET + 96 * 1024 * 1024

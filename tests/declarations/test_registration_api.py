@@ -183,3 +183,64 @@ def test_throttled(api, settings):
     finally:
         ScopedRateThrottle.THROTTLE_RATES = saved
     assert codes == [400, 400, 429]
+
+
+# --- the cheap checks before any photo is decoded ------------------------------------------
+
+@pytest.fixture
+def no_decoding(monkeypatch):
+    """Decoding a photo fails the test."""
+    def fail(*args, **kwargs):
+        pytest.fail("a photo was decoded")
+
+    monkeypatch.setattr("declarations.services.registration.sanitize_photo", fail)
+    monkeypatch.setattr("declarations.photos.load_reduced", fail)
+    monkeypatch.setattr("declarations.photos.open_image", fail)
+
+
+def test_data_refused_by_the_registry_decodes_no_photo(api, no_decoding):
+    person, office = person_and_office()
+    response = api.post(URL, payload(person, office, full_name="Người Khác"), format="multipart")
+    assert response.status_code == 400
+    assert "không khớp với cơ sở dữ liệu BHXH" in response.json()["bhxh_code"][0]
+    assert not Declaration.objects.exists()
+
+
+def test_a_missing_photo_is_reported_before_any_is_decoded(api, no_decoding):
+    person, office = person_and_office()
+    response = api.post(URL, payload(person, office, id_front=None), format="multipart")
+    assert response.status_code == 400
+    assert response.json() == {"id_front": ["Vui lòng cung cấp ảnh mặt trước CCCD."]}
+
+
+def test_rate_limit_is_checked_before_any_photo_is_decoded(api, no_decoding, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "registration": "0/hour"}}
+    person, office = person_and_office()
+    response = api.post(URL, payload(person, office), format="multipart")
+    assert response.status_code == 429
+
+
+def test_photos_are_decoded_one_at_a_time_after_the_checks(api, monkeypatch):
+    import threading
+
+    from declarations.services import registration
+
+    real = registration.sanitize_photo
+    active, seen, lock = [0], [], threading.Lock()
+
+    def counting(upload):
+        with lock:
+            active[0] += 1
+            seen.append(active[0])
+        try:
+            return real(upload)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    monkeypatch.setattr(registration, "sanitize_photo", counting)
+    person, office = person_and_office()
+    response = api.post(URL, payload(person, office), format="multipart")
+    assert response.status_code == 201
+    assert seen == [1, 1, 1]

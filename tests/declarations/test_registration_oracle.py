@@ -50,3 +50,17 @@ def test_the_owner_with_the_right_data_is_told_about_the_account(client, lookup_
     UserFactory(insured_person=person, phone="+84912000555")
     html = client.post(step("personal"), personal_post(person)).content.decode()
     assert "đã được đăng ký tài khoản" in html and "555" in html
+
+
+def test_the_registration_api_spends_the_same_budget(lookup_budget):
+    from rest_framework.test import APIClient
+
+    person, office = person_and_office()
+    api = APIClient()
+    body = {"bhxh_code": person.bhxh_code, "full_name": person.full_name,
+            "date_of_birth": "1960-01-01", "sex": person.sex, "id_type": "cccd",
+            "id_number": "001160123456", "address": "Hà Nội", "phone": "0912345678",
+            "office": office.code}
+    codes = [api.post("/api/v1/registrations/", body, format="multipart").status_code
+             for _ in range(35)]
+    assert codes[:30] == [400] * 30 and set(codes[30:]) == {429}

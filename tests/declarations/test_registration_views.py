@@ -400,3 +400,27 @@ def test_web_submissions_are_rate_limited(client, settings):
     assert response.status_code == 200
     assert "Bạn đã gửi quá nhiều tờ khai" in response.content.decode()
     assert not Declaration.objects.exists()
+
+
+def test_photo_uploads_are_rate_limited_per_address_before_decoding(client, settings,
+                                                                     monkeypatch):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "photos": "4/hour"}}
+    from declarations.services import registration
+
+    decoded = []
+    real = registration.sanitize_photo
+    monkeypatch.setattr(registration, "sanitize_photo",
+                        lambda upload: decoded.append(upload.name) or real(upload))
+    person, _office = person_and_office()
+    client.post(step("personal"), personal_post(person))
+    assert client.post(step("photos"), {**photo_files(), "action": "next"}).status_code == 302
+    # Three more from the same address (another session): one passes, two are refused.
+    other = type(client)()
+    other.post(step("personal"), personal_post(person))
+    response = other.post(step("photos"), {**photo_files(), "action": "next"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("Bạn đã tải lên quá nhiều ảnh. Vui lòng thử lại sau một giờ.") >= 2
+    assert decoded == ["portrait.jpg", "id_front.jpg", "id_back.jpg", "portrait.jpg"]
+    assert list(other.session[SESSION_KEY]["photos"]) == ["portrait"]

@@ -164,8 +164,19 @@ MEDIA_ROOT = str(PRIVATE_STORAGE_ROOT)
 MEDIA_URL = None
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
-# Three photos of up to 15 MB each plus the form fields.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Uploads (registry/uploads.py): a multipart body announcing more than three photos and the
+# form is refused before any of it is read, a file is stopped as soon as it passes the photo
+# limit (accounts.scanning.images.MAX_BYTES); both are a 413. Nothing over the limits
+# reaches the temporary directory.
+UPLOAD_FILE_MAX_BYTES = 15 * 1024 * 1024
+UPLOAD_REQUEST_MAX_BYTES = 3 * UPLOAD_FILE_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "registry.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Form fields and JSON bodies (files are not counted here): Django's default.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Redis: broker and cache when REDIS_URL is set; otherwise in-process tasks and local cache.
@@ -229,9 +240,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Hourly: a draft photo lives at most a session (8 h) + 1 h + 1 h, which with the
+    # photos rate limit bounds what one address can leave on disk (README, ID photos).
     "declarations-drafts-purge": {
         "task": "declarations.tasks.registration_drafts_purge_task",
-        "schedule": 24 * 60 * 60.0,
+        "schedule": 60 * 60.0,
+        "options": {"expires": 55 * 60},
     },
     "guardians-coming-of-age": {
         "task": "guardians.tasks.guardianships_end_coming_of_age_task",
@@ -301,6 +315,9 @@ REST_FRAMEWORK = {
         "lookup": env("THROTTLE_LOOKUP", default="30/hour"),
         "registration": env("THROTTLE_REGISTRATION", default="20/hour"),
         "scan": env("THROTTLE_SCAN", default="60/hour"),
+        # Per client address: photos uploaded to the web forms' photo steps, each one counted
+        # before it is decoded (what one address can leave on disk as draft photos).
+        "photos": env("THROTTLE_PHOTOS", default="120/hour"),
         "otp": env("THROTTLE_OTP", default="300/hour"),
         # Per guardian account: checks of a child's BHXH code and name (web step 1, API).
         "child_check": env("THROTTLE_CHILD_CHECK", default="30/hour"),
@@ -319,6 +336,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GuardianRelationshipEnum": "guardians.models.GuardianLink.Relationship",
     },
+    # The error answers every operation can give (400/401/403/404/413/415/429) and their
+    # shapes, decided from each operation (vssid_portal/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vssid_portal.api.schema.add_error_responses",
+    ],
 }
 
 SESSION_COOKIE_HTTPONLY = True

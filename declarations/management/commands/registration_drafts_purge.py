@@ -1,4 +1,4 @@
-"""Delete registration-draft photos older than a session (Celery beat also runs this daily)."""
+"""Delete registration-draft photos older than a session (Celery beat also runs this hourly)."""
 import datetime
 
 from django.conf import settings
