@@ -16,12 +16,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageChops, ImageFilter, ImageOps
 
-from .images import ImageRejected, load_scaled, open_image
+from .images import (
+    DECODE_BUDGET,
+    ImageRejected,
+    decode_bytes,
+    draft,
+    load_reduced,
+    load_scaled,
+    open_image,
+    pixel_limit,
+    too_many_pixels,
+)
 
 ENGINES = ("zxing", "zbar")
 FIRST_PASS_SIDE = 1600
 SHARPEN_SIDE = 1000
 ZBAR_MIDDLE_SIDE = 2600
+LARGEST_PASS_SIDE = 4000
 
 
 def decode_qr(data: bytes, *, engine: str | None = None,
@@ -43,21 +54,56 @@ def decode_qr(data: bytes, *, engine: str | None = None,
     return []
 
 
+def _decode_cost(data: bytes, max_side: int | None, error_class) -> tuple[int, tuple]:
+    """What decoding ``data`` for a pass of long side ``max_side`` (None: full size) would
+    hold, estimated from the header (JPEGs decode at a reduced scale when they can)."""
+    image = open_image(data, error_class=error_class)
+    full_size = image.size
+    if max_side and image.format in ("JPEG", "MPO"):
+        draft(image, "L", max_side)
+    try:
+        return decode_bytes(image, data, full_size=full_size), full_size
+    finally:
+        image.close()
+
+
 def _grayscale_ladder(data: bytes, *, engine: str,
                       error_class: type[ValidationError]) -> Iterator[Image.Image]:
-    """Grayscale copies to try, cheapest first: a ~1600 px copy, then larger ones."""
+    """Grayscale copies to try, cheapest first: a ~1600 px copy, then larger ones, each
+    within DECODE_BUDGET: a picture whose first pass would cost more (a PNG or progressive
+    JPEG near the pixel limit: an all-zero 7071×7071 PNG cost 1.15 GB here) is refused
+    from its header; a JPEG too big for a full-size pass gets the largest reduced one that
+    fits."""
+    cost, full_size = _decode_cost(data, FIRST_PASS_SIDE, error_class)
+    if cost > DECODE_BUDGET:
+        raise too_many_pixels(error_class,
+                              pixel_limit(cost / (full_size[0] * full_size[1])))
+    long_side = max(full_size)
     image = open_image(data, error_class=error_class)
-    long_side = max(image.size)
-    small = load_scaled(image, mode="L", max_side=FIRST_PASS_SIDE, error_class=error_class)
+    is_jpeg = image.format in ("JPEG", "MPO")
+    if is_jpeg:
+        small = load_scaled(image, mode="L", max_side=FIRST_PASS_SIDE, error_class=error_class)
+    else:
+        # Decoded whole whatever the size asked: reduced in its own mode before any copy.
+        small = load_reduced(image, data, mode="L", max_side=FIRST_PASS_SIDE,
+                             error_class=error_class)
     yield small
-    if long_side <= max(small.size):
+    if long_side <= max(small.size) or (not is_jpeg and long_side > LARGEST_PASS_SIDE):
         return
     if engine == "zbar" and long_side > ZBAR_MIDDLE_SIDE:
         # zbar's finder needs a few pixels per module: a small QR in a 12 MP frame only
         # shows up at a larger scale (measured: most of zbar's second-chance reads).
         yield load_scaled(open_image(data, error_class=error_class), mode="L",
                           max_side=ZBAR_MIDDLE_SIDE, error_class=error_class)
-    yield load_scaled(open_image(data, error_class=error_class), mode="L", max_side=None,
+    # The last pass at most LARGEST_PASS_SIDE: a 12 MP phone photo at full size; beyond
+    # that the reader's own buffers grow with the picture (a 33 MP PNG at full size: +430
+    # MB measured) while a QR printed on a card is readable long before.
+    side = None if long_side <= LARGEST_PASS_SIDE else LARGEST_PASS_SIDE
+    while _decode_cost(data, side, error_class)[0] > DECODE_BUDGET:
+        side = (side or long_side) // 2
+        if side <= max(small.size):
+            return  # no larger pass fits the budget
+    yield load_scaled(open_image(data, error_class=error_class), mode="L", max_side=side,
                       error_class=error_class)
 
 

@@ -80,11 +80,11 @@ def open_image(data: bytes, *, error_class: type[ValidationError] = ImageRejecte
             raise _not_an_image(error_class)
         pixels = size[0] * size[1]
         if pixels > MAX_PIXELS or pixels * WEBP_BYTES_PER_PIXEL > DECODE_BUDGET:
-            raise _too_many_pixels(error_class, _pixel_limit(WEBP_BYTES_PER_PIXEL))
+            raise too_many_pixels(error_class, pixel_limit(WEBP_BYTES_PER_PIXEL))
     try:
         image = Image.open(io.BytesIO(data), formats=[expected])
     except Image.DecompressionBombError as exc:
-        raise _too_many_pixels(error_class) from exc
+        raise too_many_pixels(error_class) from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise _not_an_image(error_class) from exc
     width, height = image.size
@@ -92,7 +92,7 @@ def open_image(data: bytes, *, error_class: type[ValidationError] = ImageRejecte
         raise _not_an_image(error_class)
     if width * height > MAX_PIXELS:
         image.close()
-        raise _too_many_pixels(error_class)
+        raise too_many_pixels(error_class)
     return image
 
 
@@ -118,12 +118,12 @@ def _not_an_image(error_class: type[ValidationError]) -> ImageRejected:
     )
 
 
-def _pixel_limit(bytes_per_pixel: float) -> int:
+def pixel_limit(bytes_per_pixel: float) -> int:
     """The most pixels a picture costing `bytes_per_pixel` to decode may have."""
     return min(MAX_PIXELS, int(DECODE_BUDGET / bytes_per_pixel))
 
 
-def _too_many_pixels(error_class: type[ValidationError], limit: int = MAX_PIXELS) -> ImageRejected:
+def too_many_pixels(error_class: type[ValidationError], limit: int = MAX_PIXELS) -> ImageRejected:
     return error_class(
         _("Ảnh có kích thước quá lớn (tối đa %(mp)s megapixel).") % {"mp": limit // 10**6},
         code="too_many_pixels",
@@ -144,7 +144,7 @@ def load_scaled(
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         if max_side and image.format in ("JPEG", "MPO"):  # MPO: a JPEG with extra frames
-            _draft(image, mode, max_side)
+            draft(image, mode, max_side)
         image.load()
         upright = ImageOps.exif_transpose(image)
         if upright.mode != mode:
@@ -213,11 +213,11 @@ def load_reduced(
     full_size = image.size
     try:
         if image.format in ("JPEG", "MPO"):
-            _draft(image, mode, max_side)
+            draft(image, mode, max_side)
         cost = decode_bytes(image, data, full_size=full_size)
         if cost > DECODE_BUDGET:
-            raise _too_many_pixels(
-                error_class, _pixel_limit(cost / (full_size[0] * full_size[1])))
+            raise too_many_pixels(
+                error_class, pixel_limit(cost / (full_size[0] * full_size[1])))
         if image.format == "HEIF" and (reduced := _heif_reduced(data, max_side)) is not None:
             image.close()
         else:
@@ -271,7 +271,7 @@ def _fitted(size: tuple[int, int], max_side: int) -> tuple[int, int]:
     return max(1, round(width * max_side / height)), max_side
 
 
-def _draft(image: Image.Image, mode: str, max_side: int) -> None:
+def draft(image: Image.Image, mode: str, max_side: int) -> None:
     scale = max_side / max(image.size)
     if scale < 1:
         image.draft(mode, (math.ceil(image.width * scale), math.ceil(image.height * scale)))

@@ -183,3 +183,70 @@ def test_bad_files_are_refused_with_a_message(data, code):
 def test_kind_argument_is_checked():
     with pytest.raises(ValueError):
         scan_image(b"x", kind="passport")
+
+
+_SCAN_PEAK_SCRIPT = r"""
+import json, os, sys
+from pathlib import Path
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vssid_portal.settings.test")
+django.setup()
+from accounts.scanning.decoders import decode_qr
+from accounts.scanning.images import ImageRejected
+data = Path(sys.argv[1]).read_bytes()
+def status(key):
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) * 1024
+before = status("VmRSS")
+try:
+    Path("/proc/self/clear_refs").write_text("5")
+except OSError:
+    pass
+try:
+    decode_qr(data)
+    outcome = "read"
+except ImageRejected as exc:
+    outcome = exc.code
+print(json.dumps({"growth": status("VmHWM") - before, "outcome": outcome}))
+"""
+
+
+def _scan_peak(tmp_path, data: bytes) -> dict:
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if not Path("/proc/self/status").exists():
+        pytest.skip("needs Linux /proc to read the peak resident size")
+    path = tmp_path / "qr.bin"
+    path.write_bytes(data)
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "vssid_portal.settings.test",
+           "PYTHONPATH": str(root)}
+    process = subprocess.run([sys.executable, "-c", _SCAN_PEAK_SCRIPT, str(path)], cwd=root,
+                             env=env, capture_output=True, text=True, timeout=120)
+    assert process.returncode == 0, process.stderr[-2000:]
+    return json.loads(process.stdout.strip().splitlines()[-1])
+
+
+def test_scanning_the_reviews_png_is_refused_from_its_header(tmp_path):
+    """An all-zero 7071×7071 PNG cost the QR scanner 1.15 GB."""
+    from tests.fixtures.blank_png import blank_png
+
+    result = _scan_peak(tmp_path, blank_png(7071, 7071, "RGBA"))
+    assert result["outcome"] == "too_many_pixels"
+    assert result["growth"] < 32 * 1024 * 1024
+
+
+def test_scanning_the_largest_png_accepted_stays_within_the_budget(tmp_path):
+    """33 MP all-zero PNG (the decode budget): one reduced pass, no full-size one
+    (measured +142 MB; +430 MB before)."""
+    from accounts.scanning.images import DECODE_BUDGET
+    from tests.fixtures.blank_png import blank_png
+
+    result = _scan_peak(tmp_path, blank_png(5792, 5792, "RGB"))
+    assert result["outcome"] == "read"
+    assert result["growth"] < DECODE_BUDGET + 48 * 1024 * 1024
