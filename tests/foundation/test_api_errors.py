@@ -65,3 +65,12 @@ def test_too_many_fields_is_json_under_the_api(settings):
                                 content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("url", ["/api/v1/auth/token/", "/api/v1/lookup/bhxh-code/"])
+def test_a_body_too_big_is_a_json_error(url):
+    body = '{"full_name": "' + "a" * (3 * 1024 * 1024) + '"}'
+    response = APIClient().post(url, body, content_type="application/json")
+    assert response.status_code in (400, 413)
+    assert response["Content-Type"].startswith("application/json")
+    assert "quá lớn" in str(response.json())
