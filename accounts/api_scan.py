@@ -2,7 +2,6 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,6 +10,7 @@ from rest_framework.views import APIView
 from accounts.scanning import ScanError, scan_image
 from accounts.scanning.images import MAX_BYTES
 from registry.api_fields import UploadField
+from registry.parsers import FormParser, MultiPartParser
 
 
 class ScanRequestSerializer(serializers.Serializer):

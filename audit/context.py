@@ -13,11 +13,27 @@ def _trusted_networks(entries: tuple[str, ...]) -> tuple:
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
 
 
+# The most X-Forwarded-For entries ever read, from the right: enough for any chain of our
+# proxies; a client's long header cannot push the proxies' own entries out of reach.
+MAX_FORWARDED_HOPS = 16
+
+
+def _forwarded_hops(request: HttpRequest) -> list[str]:
+    """The rightmost X-Forwarded-For entries (appended last by our proxies), in order."""
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return [hop for hop in header.rsplit(",", MAX_FORWARDED_HOPS)[-MAX_FORWARDED_HOPS:]
+            if hop.strip()]
+
+
 def _parse_ip(value: str) -> str | None:
     """The address in its plain form (an IPv4 address written as IPv6, ::ffff:10.0.0.2, is
-    10.0.0.2), or None when it is not an address."""
+    10.0.0.2), or None when it is not an address (an IPv6 address with a zone,
+    fe80::1%eth0, is not one a client on the Internet can have)."""
+    value = value.strip()
+    if "%" in value or len(value) > 45:
+        return None
     try:
-        address = ipaddress.ip_address(value.strip())
+        address = ipaddress.ip_address(value)
     except ValueError:
         return None
     mapped = getattr(address, "ipv4_mapped", None)
@@ -30,8 +46,7 @@ def _counted_hop(request: HttpRequest, remote: str, proxies: int) -> str:
     default): the header is ignored."""
     if proxies <= 0:
         return remote
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")[:2000]
-    hops = [hop for hop in forwarded.split(",") if hop.strip()]
+    hops = _forwarded_hops(request)
     if not hops:
         return remote
     return _parse_ip(hops[max(len(hops) - proxies, 0)]) or remote
@@ -47,12 +62,18 @@ def client_address(request: HttpRequest | None) -> str | None:
     limit. Every limit, the audit trail and the login counters ask this function."""
     if request is None:
         return None
+    trusted = _trusted_networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+    proxies = int(getattr(settings, "NUM_PROXIES", 0) or 0)
     remote = _parse_ip(request.META.get("REMOTE_ADDR") or "")
     if remote is None:
-        return None
-    trusted = _trusted_networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+        # gunicorn on a unix socket sets no REMOTE_ADDR: behind configured proxies the
+        # forwarded address is the client's, otherwise there is no address at all.
+        if not (trusted or proxies):
+            return None
+        hops = _forwarded_hops(request)
+        return _parse_ip(hops[max(len(hops) - max(proxies, 1), 0)]) if hops else None
     if not trusted:
-        return _counted_hop(request, remote, int(getattr(settings, "NUM_PROXIES", 0) or 0))
+        return _counted_hop(request, remote, proxies)
 
     def is_trusted(address: str) -> bool:
         ip = ipaddress.ip_address(address)
@@ -60,8 +81,7 @@ def client_address(request: HttpRequest | None) -> str | None:
 
     if not is_trusted(remote):
         return remote
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")[:2000]
-    hops = [hop for hop in forwarded.split(",") if hop.strip()]
+    hops = _forwarded_hops(request)
     client = remote
     for hop in reversed(hops):
         address = _parse_ip(hop)

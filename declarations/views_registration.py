@@ -210,6 +210,7 @@ def _office(request: HttpRequest, draft: Draft) -> HttpResponse:
         all_choices = _office_choices(offices_receiving())
         form = OfficeForm(request.POST, office_choices=all_choices)
         province = _province_param(request.POST.get("province", province))
+        previous_email = draft.office.get("email", "")
         draft.office = {
             "office": draft_value(request.POST.get("office", "")),
             "email": draft_value(request.POST.get("email", "")),
@@ -220,6 +221,15 @@ def _office(request: HttpRequest, draft: Draft) -> HttpResponse:
             draft.step = "photos"
             draft.save(request.session)
             return redirect(step_url("photos"))
+        # A new e-mail is checked against other codes' declarations and accounts: that
+        # check spends the registry budget like step 1, so step 3 is no oracle of e-mails.
+        email_changed = draft.office["email"] and draft.office["email"] != previous_email
+        if email_changed and not registry_check_allowed(request):
+            form.add_error(None, MSG_TOO_MANY_CHECKS)
+            draft.reopen("office")
+            draft.save(request.session)
+            return render_step(request, draft, "office", {
+                "form": form, **office_picker_context(province)})
         try:
             self_registration_validate(data=draft.registration_data())
         except ValidationError as exc:

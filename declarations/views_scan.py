@@ -10,7 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.scanning import ScanError, scan_image
+from audit.context import client_address
 from declarations.forms import PersonalDataForm
+from declarations.limits import web_rate_allowed
 from declarations.views_draft import Draft
 from declarations.views_registration import personal_values, step_url
 
@@ -35,7 +37,9 @@ def register_scan(request: HttpRequest) -> HttpResponse:
     draft.personal = personal_values(PersonalDataForm(request.POST))
     kind = request.POST.get("scan", "")
     upload = request.FILES.get(f"scan_{kind}") if kind in SCAN_FIELDS else None
-    if upload is None:
+    if not web_rate_allowed(request, scope="scan", ident=client_address(request)):
+        messages.error(request, gettext("Bạn đã quét quá nhiều ảnh. Vui lòng thử lại sau."))
+    elif upload is None:
         messages.error(request, gettext("Vui lòng chọn hoặc chụp ảnh có mã QR trước khi quét."))
     elif upload.size > SCAN_MAX_BYTES:
         messages.error(request, gettext("Ảnh quá lớn (tối đa 15 MB)."))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from audit.context import client_address
 from declarations.forms import StatusLookupForm
 from declarations.selectors import declaration_for_citizen, office_label
 from declarations.status_links import declaration_from_token, status_path
@@ -35,7 +36,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _failures_key(request: HttpRequest) -> str:
-    return f"declarations:status_lookup:{request.META.get('REMOTE_ADDR', '')}"
+    return f"declarations:status_lookup:{client_address(request) or 'unknown'}"
 
 
 @never_cache

@@ -37,6 +37,9 @@ class FormParser(parsers.FormParser):
             return super().parse(stream, media_type, parser_context)
         except _TOO_MUCH:
             raise ParseError(TOO_MUCH_MESSAGE) from None
+        except (ParseError, LookupError, UnicodeError, ValueError):
+            # An unknown or non-text charset ("bz2_codec", "rot13"), bad percent-encoding.
+            raise ParseError(_("Dữ liệu biểu mẫu không hợp lệ.")) from None
 
 
 class PayloadTooLarge(APIException):

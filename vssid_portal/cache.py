@@ -30,26 +30,48 @@ _METHODS = (
 )
 
 
+# Counters of every client of a busy node while Redis is down: Django's default of 300
+# entries would let 300 other clients' keys evict an attacker's spent budget.
+FALLBACK_MAX_ENTRIES = 200_000
+
+
+class _RedisDown:
+    """Whether Redis is being left alone, shared by every thread of the process (Django
+    makes one cache object per thread)."""
+
+    until = 0.0
+    lock = threading.Lock()
+
+
 class FallbackRedisCache(RedisCache):
     def __init__(self, server, params):
         params = dict(params)
         params["OPTIONS"] = {**DEFAULT_OPTIONS, **params.get("OPTIONS", {})}
         super().__init__(server, params)
         local = {key: value for key, value in params.items() if key != "OPTIONS"}
-        self._fallback = LocMemCache(f"redis-fallback-{id(self)}", local)
-        self._down_until = 0.0
-        self._lock = threading.Lock()
+        local["OPTIONS"] = {"MAX_ENTRIES": FALLBACK_MAX_ENTRIES, "CULL_FREQUENCY": 10}
+        # One name per location: LocMemCache instances of the same name share their store,
+        # so every thread of the process counts in the same place.
+        self._fallback = LocMemCache(f"redis-fallback:{server}", local)
+
+    @property
+    def _down_until(self) -> float:
+        return _RedisDown.until
+
+    @_down_until.setter
+    def _down_until(self, value: float) -> None:
+        _RedisDown.until = value
 
     def _redis_failed(self, name: str, error: Exception) -> None:
-        with self._lock:
-            first = time.monotonic() >= self._down_until
-            self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+        with _RedisDown.lock:
+            first = time.monotonic() >= _RedisDown.until
+            _RedisDown.until = time.monotonic() + RETRY_AFTER_SECONDS
         if first:
             logger.warning("Cache: Redis unreachable (%s in %s); per-process fallback for "
                            "%.0f s", type(error).__name__, name, RETRY_AFTER_SECONDS)
 
     def redis_available(self) -> bool:
-        return time.monotonic() >= self._down_until
+        return time.monotonic() >= _RedisDown.until
 
     def redis_state(self) -> str:
         """"ok" when Redis answers a PING now, "fallback" otherwise."""
@@ -58,8 +80,8 @@ class FallbackRedisCache(RedisCache):
         except (RedisError, OSError) as error:
             self._redis_failed("ping", error)
             return "fallback"
-        with self._lock:
-            self._down_until = 0.0
+        with _RedisDown.lock:
+            _RedisDown.until = 0.0
         return "ok"
 
 

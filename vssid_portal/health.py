@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 BROKER_TIMEOUT_SECONDS = 2.0
@@ -59,7 +59,7 @@ def check_broker() -> str:
 
 
 @never_cache
-@require_GET
+@require_safe  # GET and HEAD: load balancers probe with either
 def healthz(request: HttpRequest) -> JsonResponse:
     state = {"database": check_database(), "cache": check_cache(), "broker": check_broker()}
     return JsonResponse(state, status=200 if state["database"] == "ok" else 503)

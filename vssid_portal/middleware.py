@@ -1,4 +1,7 @@
-"""Security headers the portal sets on every response."""
+"""Security headers the portal sets on every response, and requests refused before any
+view."""
+import codecs
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -87,3 +90,51 @@ class MalformedParametersMiddleware:
 
 def _has_nul(data) -> bool:
     return any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data)
+
+
+_SESSION_KEY = re.compile(r"[a-z0-9]{32}")
+
+
+class HostileRequestMiddleware:
+    """Requests no view should see, handled before the session and the body are read:
+
+    - a session cookie that is not a session key (a NUL in it reached PostgreSQL, which
+      refuses NUL bytes: a 500 on every URL) is dropped, as if there were none;
+    - a body declared in a charset that is not a text encoding ("hex_codec", "rot13"; a
+      LookupError or TypeError deep in Django's parsers) is a 400 in the user's
+      language, JSON under /api/."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        name = settings.SESSION_COOKIE_NAME
+        cookie = request.COOKIES.get(name)
+        if cookie is not None and not _SESSION_KEY.fullmatch(cookie):
+            request.COOKIES.pop(name)
+        if not _text_charset(request.content_params):
+            return _bad_charset(request)
+        return self.get_response(request)
+
+
+def _text_charset(params: dict) -> bool:
+    charset = (params or {}).get("charset")
+    if not charset:
+        return True
+    try:
+        codecs.lookup(charset)
+        "".encode(charset)
+        b"".decode(charset)
+    except (LookupError, TypeError, ValueError):
+        return False
+    return codecs.lookup(charset)._is_text_encoding
+
+
+def _bad_charset(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+    from django.utils.translation import gettext
+
+    message = gettext("Bảng mã (charset) của nội dung yêu cầu không được hỗ trợ.")
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

@@ -33,6 +33,7 @@ FIRST_PASS_SIDE = 1600
 SHARPEN_SIDE = 1000
 ZBAR_MIDDLE_SIDE = 2600
 LARGEST_PASS_SIDE = 4000
+NON_JPEG_FULL_PASS_SIDE = 2000
 
 
 def decode_qr(data: bytes, *, engine: str | None = None,
@@ -88,7 +89,9 @@ def _grayscale_ladder(data: bytes, *, engine: str,
         small = load_reduced(image, data, mode="L", max_side=FIRST_PASS_SIDE,
                              error_class=error_class)
     yield small
-    if long_side <= max(small.size) or (not is_jpeg and long_side > LARGEST_PASS_SIDE):
+    if long_side <= max(small.size) or (not is_jpeg and long_side > NON_JPEG_FULL_PASS_SIDE):
+        # A PNG, WebP or HEIC is decoded whole for every pass: past ~4 MP one pass it is
+        # (a 16 MP RGBA PNG cost 257 MB over two passes; a screenshot's QR is crisp).
         return
     if engine == "zbar" and long_side > ZBAR_MIDDLE_SIDE:
         # zbar's finder needs a few pixels per module: a small QR in a 12 MP frame only
@@ -103,8 +106,14 @@ def _grayscale_ladder(data: bytes, *, engine: str,
         side = (side or long_side) // 2
         if side <= max(small.size):
             return  # no larger pass fits the budget
-    yield load_scaled(open_image(data, error_class=error_class), mode="L", max_side=side,
-                      error_class=error_class)
+    if is_jpeg:
+        yield load_scaled(open_image(data, error_class=error_class), mode="L",
+                          max_side=side, error_class=error_class)
+    else:
+        # Reduced in its own mode before any copy (alpha compositing or EXIF rotation at
+        # full size cost a 16 MP RGBA PNG 318 MB).
+        yield load_reduced(open_image(data, error_class=error_class), data, mode="L",
+                           max_side=side or long_side, error_class=error_class)
 
 
 # --- zxing-cpp ------------------------------------------------------------------------

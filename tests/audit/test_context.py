@@ -45,6 +45,34 @@ def test_client_address_with_a_number_of_proxies(settings, proxies, forwarded, e
     assert client_address(request) == expected
 
 
+@pytest.mark.parametrize("settings_key,value", [("NUM_PROXIES", 1),
+                                                ("TRUSTED_PROXIES", ["10.0.0.0/8"])])
+def test_a_long_forged_header_cannot_push_the_proxys_entry_out(settings, settings_key, value):
+    """2,000 characters ending in an address of the client's choice, then the proxy's
+    entry: the proxy's entry is still read."""
+    setattr(settings, settings_key, value)
+    forged = "1.1.1.1, " * 300 + "6.6.6.6"
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2",
+                                   HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.77")
+    assert client_address(request) == "203.0.113.77"
+
+
+def test_zoned_and_overlong_addresses_are_not_addresses(settings):
+    settings.NUM_PROXIES = 1
+    for value in ("fe80::1%" + "z" * 500, "fe80::1%eth0", "1" * 100):
+        request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2",
+                                       HTTP_X_FORWARDED_FOR=value)
+        assert client_address(request) == "10.0.0.2"
+
+
+def test_a_unix_socket_behind_a_proxy_uses_the_forwarded_address(settings):
+    settings.NUM_PROXIES = 1
+    request = RequestFactory().get("/", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert client_address(request) == "203.0.113.8"
+    settings.NUM_PROXIES = 0
+    assert client_address(request) is None
+
+
 def test_unknown_actions_are_refused(db):
     with pytest.raises(ValueError):
         audit_record(action="declaration.made_up", object_type="x", object_id="1")

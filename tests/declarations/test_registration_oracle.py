@@ -64,3 +64,24 @@ def test_the_registration_api_spends_the_same_budget(lookup_budget):
     codes = [api.post("/api/v1/registrations/", body, format="multipart").status_code
              for _ in range(35)]
     assert codes[:30] == [400] * 30 and set(codes[30:]) == {429}
+
+
+def test_step_three_is_no_oracle_of_other_peoples_emails(client, settings):
+    """Each new e-mail typed at step 3 is checked against other codes' declarations and
+    accounts: it spends the same budget as step 1."""
+    from tests.declarations.registration_helpers import photo_files
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "lookup": "5/hour"}}
+    person, office = person_and_office()
+    assert client.post(step("personal"), personal_post(person)).status_code == 302
+    assert client.post(step("photos"), {**photo_files(), "action": "next"}).status_code == 302
+    answers = []
+    for n in range(8):
+        html = client.post(step("office"), {"office": office.code,
+                                             "email": f"guess{n}@example.com",
+                                             "action": "stay"}).content.decode()
+        answers.append(LIMITED in html)
+        client.post(step("office"), {"office": office.code, "action": "back"})
+        client.get(step("office"))
+    assert answers.count(False) <= 4 and answers[-1] is True

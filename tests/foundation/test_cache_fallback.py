@@ -18,6 +18,7 @@ def _closed_port() -> int:
 
 @pytest.fixture
 def dead_redis_cache():
+    cache_module._RedisDown.until = 0.0
     url = f"redis://127.0.0.1:{_closed_port()}/0"
     with override_settings(CACHES={"default": {
         "BACKEND": "vssid_portal.cache.FallbackRedisCache", "LOCATION": url,
@@ -65,3 +66,25 @@ def test_pages_and_limits_keep_working_without_redis(dead_redis_cache, client, d
     response = client.post("/accounts/login/", {"username": user.username,
                                                 "password": DEFAULT_PASSWORD})
     assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_the_fallback_is_one_store_per_process_and_does_not_forget_under_load(
+        dead_redis_cache):
+    """Counters survive 5,000 other clients' keys, and another thread's cache object (Django
+    makes one per thread) counts in the same place."""
+    import threading
+
+    cache = dead_redis_cache
+    cache.set("attacker", 30, 3600)
+    for n in range(5000):
+        cache.set(f"client-{n}", 1, 3600)
+    assert cache.get("attacker") == 30
+    seen = {}
+
+    def other_thread():
+        seen["value"] = caches["default"].get("attacker")
+        seen["same"] = caches["default"] is not cache
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert seen == {"value": 30, "same": True}

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "vssid_portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vssid_portal.middleware.HostileRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vssid_portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
