@@ -153,58 +153,51 @@ def _account_for(declaration: Declaration, password: str) -> tuple[User, AuditAc
     return user, action
 
 
-def _child_approval_messages(declaration: Declaration, user: User, password: str) -> None:
-    """A child's account: the temporary password goes to the guardian's phone."""
-    with translation.override(declaration.language):
-        body = sms_text(
-            gettext(
-                "VssID: Tài khoản của con %(code)s đã được duyệt. Mật khẩu tạm thời: "
-                "%(password)s. Đổi mật khẩu khi đăng nhập lần đầu."
-            ) % {"code": user.username, "password": password}
-        )
-        sms_enqueue(
-            to=declaration.phone, body=body, concerns=declaration, secret=password,
-            dedup_key=f"declaration:{declaration.uuid}:approved:sms",
-            language=declaration.language,
-        )
-        if declaration.send_email and declaration.email:
-            email_enqueue(
-                to=declaration.email,
-                subject=gettext("Tờ khai %(number)s đã được duyệt") % {
-                    "number": declaration.number
-                },
-                body=gettext(
-                    "Kính gửi quý phụ huynh,\n\n"
-                    "%(office)s đã duyệt tờ khai đăng ký tài khoản cho con số %(number)s. "
-                    "Tài khoản của %(name)s đã được kích hoạt và bạn được ghi nhận là người "
-                    "giám hộ của con trên VssID đến khi con đủ 18 tuổi.\n\n"
-                    "Tên đăng nhập của con: mã số BHXH %(login)s. Mật khẩu tạm thời đã được "
-                    "gửi qua SMS tới số điện thoại của bạn (vì lý do an toàn, thư này không "
-                    "chứa mật khẩu).\n\n"
-                    "Thư này được gửi tự động, vui lòng không trả lời."
-                ) % {"name": declaration.full_name, "office": declaration.office.name,
-                     "number": declaration.number, "login": user.username},
-                concerns=declaration,
-                dedup_key=f"declaration:{declaration.uuid}:approved:email",
-                language=declaration.language,
-            )
+def _approval_texts(declaration: Declaration, user: User, password: str) -> tuple[str, str]:
+    """The approval's SMS (with the temporary password) and e-mail (without it), in the
+    active language: a child's go to the guardian who filed it."""
+    values = {"number": declaration.number, "login": user.username, "password": password,
+              "name": declaration.full_name, "office": declaration.office.name,
+              "url": status_url(declaration)}
+    if declaration.kind == Declaration.Kind.CHILD_REGISTRATION:
+        sms = gettext(
+            "VssID: Tài khoản của con %(code)s đã được duyệt. Mật khẩu tạm thời: "
+            "%(password)s. Đổi mật khẩu khi đăng nhập lần đầu."
+        ) % {"code": user.username, "password": password}
+        email = gettext(
+            "Kính gửi quý phụ huynh,\n\n"
+            "%(office)s đã duyệt tờ khai đăng ký tài khoản cho con số %(number)s. "
+            "Tài khoản của %(name)s đã được kích hoạt và bạn được ghi nhận là người "
+            "giám hộ của con trên VssID đến khi con đủ 18 tuổi.\n\n"
+            "Tên đăng nhập của con: mã số BHXH %(login)s. Mật khẩu tạm thời đã được "
+            "gửi qua SMS tới số điện thoại của bạn (vì lý do an toàn, thư này không "
+            "chứa mật khẩu).\n\n"
+            "Thư này được gửi tự động, vui lòng không trả lời."
+        ) % values
+        return sms, email
+    sms = gettext(
+        "VssID: Tờ khai %(number)s đã được duyệt. Tên đăng nhập: %(login)s, mật "
+        "khẩu tạm thời: %(password)s. Đổi mật khẩu khi đăng nhập lần đầu. %(url)s"
+    ) % values
+    email = gettext(
+        "Kính gửi %(name)s,\n\n"
+        "%(office)s đã duyệt tờ khai đăng ký giao dịch điện tử số %(number)s. "
+        "Tài khoản của bạn đã được kích hoạt.\n\n"
+        "Tên đăng nhập: mã số BHXH %(login)s. Mật khẩu tạm thời đã được gửi qua "
+        "SMS tới số điện thoại bạn đã kê khai (vì lý do an toàn, thư này không "
+        "chứa mật khẩu). Hãy đổi mật khẩu ở lần đăng nhập đầu tiên.\n\n"
+        "Xem tình trạng tờ khai: %(url)s\n\n"
+        "Nếu không nhận được SMS, vui lòng gọi tổng đài BHXH 1900 9068.\n\n"
+        "Thư này được gửi tự động, vui lòng không trả lời."
+    ) % values
+    return sms, email
 
 
 def _approval_messages(declaration: Declaration, user: User, password: str) -> None:
-    if declaration.kind == Declaration.Kind.CHILD_REGISTRATION:
-        _child_approval_messages(declaration, user, password)
-        return
-    link = status_url(declaration)
     with translation.override(declaration.language):
-        body = sms_text(
-            gettext(
-                "VssID: Tờ khai %(number)s đã được duyệt. Tên đăng nhập: %(login)s, mật "
-                "khẩu tạm thời: %(password)s. Đổi mật khẩu khi đăng nhập lần đầu. %(url)s"
-            ) % {"number": declaration.number, "login": user.username, "password": password,
-                 "url": link}
-        )
+        sms, email = _approval_texts(declaration, user, password)
         sms_enqueue(
-            to=declaration.phone, body=body, concerns=declaration, secret=password,
+            to=declaration.phone, body=sms_text(sms), concerns=declaration, secret=password,
             dedup_key=f"declaration:{declaration.uuid}:approved:sms",
             language=declaration.language,
         )
@@ -214,18 +207,7 @@ def _approval_messages(declaration: Declaration, user: User, password: str) -> N
                 subject=gettext("Tờ khai %(number)s đã được duyệt") % {
                     "number": declaration.number
                 },
-                body=gettext(
-                    "Kính gửi %(name)s,\n\n"
-                    "%(office)s đã duyệt tờ khai đăng ký giao dịch điện tử số %(number)s. "
-                    "Tài khoản của bạn đã được kích hoạt.\n\n"
-                    "Tên đăng nhập: mã số BHXH %(login)s. Mật khẩu tạm thời đã được gửi qua "
-                    "SMS tới số điện thoại bạn đã kê khai (vì lý do an toàn, thư này không "
-                    "chứa mật khẩu). Hãy đổi mật khẩu ở lần đăng nhập đầu tiên.\n\n"
-                    "Xem tình trạng tờ khai: %(url)s\n\n"
-                    "Nếu không nhận được SMS, vui lòng gọi tổng đài BHXH 1900 9068.\n\n"
-                    "Thư này được gửi tự động, vui lòng không trả lời."
-                ) % {"name": declaration.full_name, "office": declaration.office.name,
-                     "number": declaration.number, "login": user.username, "url": link},
+                body=email,
                 concerns=declaration,
                 dedup_key=f"declaration:{declaration.uuid}:approved:email",
                 language=declaration.language,

@@ -185,51 +185,11 @@ def test_kind_argument_is_checked():
         scan_image(b"x", kind="passport")
 
 
-_SCAN_PEAK_SCRIPT = r"""
-import json, os, sys
-from pathlib import Path
-import django
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vssid_portal.settings.test")
-django.setup()
-from accounts.scanning.decoders import decode_qr
-from accounts.scanning.images import ImageRejected
-data = Path(sys.argv[1]).read_bytes()
-def status(key):
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1]) * 1024
-before = status("VmRSS")
-try:
-    Path("/proc/self/clear_refs").write_text("5")
-except OSError:
-    pass
-try:
-    decode_qr(data)
-    outcome = "read"
-except ImageRejected as exc:
-    outcome = exc.code
-print(json.dumps({"growth": status("VmHWM") - before, "outcome": outcome}))
-"""
-
-
 def _scan_peak(tmp_path, data: bytes) -> dict:
-    import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
+    from tests.fixtures.peak_rss import peak_growth
 
-    if not Path("/proc/self/status").exists():
-        pytest.skip("needs Linux /proc to read the peak resident size")
-    path = tmp_path / "qr.bin"
-    path.write_bytes(data)
-    root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "vssid_portal.settings.test",
-           "PYTHONPATH": str(root)}
-    process = subprocess.run([sys.executable, "-c", _SCAN_PEAK_SCRIPT, str(path)], cwd=root,
-                             env=env, capture_output=True, text=True, timeout=120)
-    assert process.returncode == 0, process.stderr[-2000:]
-    return json.loads(process.stdout.strip().splitlines()[-1])
+    return peak_growth(tmp_path, data, call="accounts.scanning.decoders.decode_qr",
+                       rejected="accounts.scanning.images.ImageRejected", success="read")
 
 
 def test_scanning_the_reviews_png_is_refused_from_its_header(tmp_path):

@@ -364,51 +364,11 @@ def test_large_png_is_reduced_in_its_own_mode():
     assert Image.open(io.BytesIO(result.content)).mode == "RGB"
 
 
-_PEAK_SCRIPT = r"""
-import json, os, sys
-from pathlib import Path
-import django
-django.setup()
-from declarations.photos import PhotoRejected, sanitize_photo
-
-def status(key):
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(key + ":"):
-            return int(line.split()[1]) * 1024
-
-data = Path(sys.argv[1]).read_bytes()
-before = status("VmRSS")
-try:
-    Path("/proc/self/clear_refs").write_text("5")  # peak := now
-except OSError:
-    pass
-try:
-    sanitize_photo(data)
-    outcome = "clean"
-except PhotoRejected as exc:
-    outcome = exc.code
-print(json.dumps({"growth": status("VmHWM") - before, "outcome": outcome}))
-"""
-
-
 def _peak_growth(tmp_path, data: bytes) -> dict:
-    """Peak resident-size growth of a fresh process sanitising `data` (bytes)."""
-    import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
+    from tests.fixtures.peak_rss import peak_growth
 
-    if not Path("/proc/self/status").exists():
-        pytest.skip("needs Linux /proc to read the peak resident size")
-    path = tmp_path / "photo.bin"
-    path.write_bytes(data)
-    root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "vssid_portal.settings.test"}
-    process = subprocess.run([sys.executable, "-c", _PEAK_SCRIPT, str(path)], cwd=root, env=env,
-                             capture_output=True, text=True, timeout=120)
-    assert process.returncode == 0, process.stderr[-2000:]
-    return json.loads(process.stdout.strip().splitlines()[-1])
+    return peak_growth(tmp_path, data, call="declarations.photos.sanitize_photo",
+                       rejected="declarations.photos.PhotoRejected", success="clean")
 
 
 def test_memory_of_the_reviews_png_stays_flat(tmp_path):
