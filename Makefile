@@ -11,7 +11,7 @@ DEBIAN_PACKAGES := libzbar0 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 	gettext chromium poppler-utils fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup system-deps venv messages makemessages run test test-e2e worker worker-messages worker-pdf beat \
+.PHONY: help setup system-deps venv vendor messages makemessages run test test-e2e worker worker-messages worker-pdf beat \
 	bench lint check-migrations clean
 
 help:
@@ -21,7 +21,7 @@ help:
 	@echo "make bench  run the benchmarks under bench/"
 	@echo "make lint   ruff, and the layering of the apps (import-linter)"
 
-setup: system-deps venv messages
+setup: system-deps venv messages vendor
 
 system-deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \
@@ -40,6 +40,25 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 venv: $(VENV)/.installed
+
+# Browser-side libraries, from the npm registry pinned by package-lock.json, served from the
+# portal's own origin (static/vendor/ is built, not committed): zxing-cpp compiled to
+# WebAssembly reads QR codes from the camera where the browser has no BarcodeDetector.
+ZXING_VENDOR := static/vendor/zxing-wasm
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+$(ZXING_VENDOR)/.built: node_modules/.installed
+	mkdir -p $(ZXING_VENDOR)
+	cp node_modules/zxing-wasm/dist/iife/reader/index.js $(ZXING_VENDOR)/zxing-reader.js
+	cp node_modules/zxing-wasm/dist/reader/zxing_reader.wasm $(ZXING_VENDOR)/zxing_reader.wasm
+	cp node_modules/zxing-wasm/LICENSE $(ZXING_VENDOR)/LICENSE
+	touch $@
+
+vendor: $(ZXING_VENDOR)/.built
 
 messages: venv
 	$(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0

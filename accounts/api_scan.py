@@ -1,4 +1,8 @@
-"""POST /api/v1/scan/: a photo of a CCCD or BHYT card -> the fields of its QR code."""
+"""POST /api/v1/scan/: a photo of a CCCD or BHYT card, or the raw bytes of its QR code
+already read by the browser (camera), -> the fields of its QR code."""
+import base64
+import binascii
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -7,10 +11,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.scanning import ScanError, scan_image
+from accounts.scanning import ScanError, parse_payload_of_kind, scan_image
 from accounts.scanning.images import MAX_BYTES
 from registry.api_fields import UploadField
-from registry.parsers import FormParser, MultiPartParser
+from registry.parsers import FormParser, JSONParser, MultiPartParser
+
+# A QR code holds at most 2,953 bytes (version 40, byte mode, level L).
+MAX_PAYLOAD_BYTES = 2953
 
 
 class ScanRequestSerializer(serializers.Serializer):
@@ -24,6 +31,16 @@ class ScanRequestSerializer(serializers.Serializer):
             "invalid": _("Chọn ảnh chụp mã QR trên thẻ CCCD hoặc thẻ BHYT."),
         },
     )
+    payload = serializers.CharField(
+        label=_("Nội dung mã QR (base64)"),
+        required=False,
+        max_length=4 * ((MAX_PAYLOAD_BYTES + 2) // 3),
+        trim_whitespace=True,
+        help_text="The QR code's raw bytes in standard base64, as read by the browser "
+                  "(camera). Instead of `image`; decoded by the same rules as a photo's.",
+        error_messages={"max_length": _("Mã QR quá dài: đây không phải mã QR của thẻ CCCD "
+                                        "hoặc thẻ BHYT.")},
+    )
     kind = serializers.ChoiceField(
         label=_("Loại thẻ"),
         choices=[("cccd", "CCCD"), ("bhyt", "BHYT")],
@@ -32,6 +49,13 @@ class ScanRequestSerializer(serializers.Serializer):
         error_messages={"invalid_choice": _("Loại thẻ phải là “cccd” hoặc “bhyt”.")},
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        data = kwargs.get("data")
+        # One of the two: a photo, or the code's bytes read by the browser.
+        if hasattr(data, "__contains__") and "payload" in data:
+            self.fields["image"].required = False
+
     def validate_image(self, upload):
         if upload.size > MAX_BYTES:
             raise serializers.ValidationError(
@@ -39,6 +63,25 @@ class ScanRequestSerializer(serializers.Serializer):
                 code="too_large",
             )
         return upload
+
+    def validate_payload(self, value: str) -> bytes:
+        try:
+            data = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise serializers.ValidationError(
+                _("Nội dung mã QR không đọc được."), code="invalid") from None
+        if not data:
+            raise serializers.ValidationError(_("Nội dung mã QR không đọc được."), code="invalid")
+        return data
+
+    def validate(self, attrs):
+        has_image = attrs.get("image") is not None
+        has_payload = attrs.get("payload") is not None
+        if has_image == has_payload:
+            raise serializers.ValidationError(
+                {"image": [_("Chọn ảnh chụp mã QR trên thẻ CCCD hoặc thẻ BHYT.")]},
+                code="required")
+        return attrs
 
 
 class ScanView(APIView):
@@ -50,10 +93,11 @@ class ScanView(APIView):
 
     permission_classes = [AllowAny]
     throttle_scope = "scan"
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
-        request={"multipart/form-data": ScanRequestSerializer},
+        request={"multipart/form-data": ScanRequestSerializer,
+                 "application/json": ScanRequestSerializer},
         responses={
             200: inline_serializer("ScanResult", {
                 "kind": serializers.ChoiceField(choices=["cccd", "bhyt"]),
@@ -72,14 +116,18 @@ class ScanView(APIView):
     def post(self, request: Request) -> Response:
         serializer = ScanRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        upload = serializer.validated_data["image"]
         kind = serializer.validated_data.get("kind") or None
-        upload.seek(0)
-        data = upload.read()
+        payload = serializer.validated_data.get("payload")
         try:
-            result = scan_image(data, kind=kind)
+            if payload is not None:
+                result = parse_payload_of_kind(payload, kind=kind)
+            else:
+                upload = serializer.validated_data["image"]
+                upload.seek(0)
+                result = scan_image(upload.read(), kind=kind)
         except ScanError as exc:
             raise serializers.ValidationError(
-                {"image": exc.messages}, code=getattr(exc, "code", None) or "invalid"
+                {"payload" if payload is not None else "image": exc.messages},
+                code=getattr(exc, "code", None) or "invalid",
             ) from None
         return Response({"kind": result.kind, "fields": result.fields})

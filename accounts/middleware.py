@@ -8,7 +8,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 # What such an account may still reach: the page itself, logging out, the language
-# switch, static files, the health probe, and the API (which answers for itself).
+# switch, static files, the health probe, the API (which answers for itself), and the
+# service worker, web app manifest and favicon (no personal data; a worker script that
+# redirects fails to install).
 _ALWAYS_OPEN = ("/static/", "/api/", "/healthz", "/i18n/", "/dev/outbox/")
 
 
@@ -34,4 +36,7 @@ class PasswordChangeRequiredMiddleware:
     def _open(path: str) -> bool:
         if path.startswith(_ALWAYS_OPEN) or path == settings.STATIC_URL:
             return True
-        return path in (reverse("accounts:password_initial"), reverse("accounts:logout"))
+        return path in (
+            reverse("accounts:password_initial"), reverse("accounts:logout"),
+            reverse("service_worker"), reverse("pwa_manifest"), reverse("favicon"),
+        )

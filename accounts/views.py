@@ -1,4 +1,5 @@
-"""Web views of the accounts app: log in, log out, the first password, staff 2FA."""
+"""Web views of the accounts app: log in, log out, the first password, staff 2FA, and the
+citizen's own BHYT card and participation history (on registry's pages)."""
 import base64
 import io
 from urllib.parse import urlencode
@@ -15,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.devices import device_remember
 from accounts.forms import InitialPasswordForm, LoginForm, StaffOTPConfirmForm
@@ -27,6 +28,7 @@ from accounts.services.staff_otp import (
     staff_otp_device_start,
 )
 from audit.context import AuditContext
+from registry.views import card_context, participation_context
 
 
 def _url_or_none(name: str) -> str | None:
@@ -158,3 +160,19 @@ def staff_otp_enrol(request: HttpRequest) -> HttpResponse:
         "qr": _qr_data_uri(device.config_url),
         "secret": base64.b32encode(device.bin_key).decode(),
     })
+
+
+@never_cache
+@require_safe
+@login_required
+def my_card(request: HttpRequest) -> HttpResponse:
+    person = getattr(request.user, "insured_person", None)
+    return render(request, "registry/my_card.html", card_context(person))
+
+
+@never_cache
+@require_safe
+@login_required
+def my_participation(request: HttpRequest) -> HttpResponse:
+    person = getattr(request.user, "insured_person", None)
+    return render(request, "registry/my_participation.html", participation_context(person))

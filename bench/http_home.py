@@ -92,6 +92,15 @@ def _wait_ready(url: str, server: subprocess.Popen, timeout: float = 30.0) -> No
     raise RuntimeError("gunicorn did not answer within 30 s")
 
 
+def _stop(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def _load(url: str, seconds: float, threads: int) -> dict:
     result = subprocess.run(
         [sys.executable, "-m", "bench._loadgen", "--url", url, "--seconds", str(seconds),
@@ -133,12 +142,7 @@ def run() -> dict:
                 results[scenario] = numbers
             return results
         finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            _stop(server)
 
 
 if __name__ == "__main__":

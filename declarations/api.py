@@ -137,7 +137,7 @@ class RegistrationCreateView(APIView):
                 value={
                     "number": "DK2611-7Q4K9M",
                     "status": "submitted",
-                    "status_url": "https://example.vn/declarations/status/…/",
+                    "status_url": "https://example.vn/to-khai/trang-thai/…/",
                 },
             )
         ],

@@ -1,7 +1,8 @@
-"""Signed, expiring links that download a declaration's PDF without logging in: sent by
-SMS to the guardian who filed a child's registration. The token signs the declaration's
-number with a timestamp (short enough for an SMS); forged, altered or expired tokens get
-nothing."""
+"""Signed, expiring links (30 days) that download a declaration's PDF without logging in:
+in the e-mail to the guardian who filed a child's registration (the SMS carries a short
+link to the same PDF: declarations.short_links), and on the sent page of any
+registration, a child's or a citizen's own. The token signs the declaration's number
+with a timestamp; forged, altered or expired tokens get nothing."""
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse

@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from declarations.models import Declaration
 from guardians.models import GuardianLink
-from registry.forms import PlainTextField, reject_control_characters
+from registry.forms import BirthDateField, PlainTextField, reject_control_characters
 from registry.models import Sex
 
 _TEXT = {"autocomplete": "off"}
+# The API's date formats (ISO 8601 first); the web forms take registry.forms.BirthDateField.
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 
 
@@ -54,12 +55,10 @@ class PersonalDataForm(forms.Form):
         error_messages=_required(_("Vui lòng nhập họ và tên.")), max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    date_of_birth = forms.DateField(
-        label=_("Ngày sinh"), required=True, input_formats=DATE_INPUT_FORMATS,
-        error_messages={
-            "invalid": _("Ngày sinh không hợp lệ."), "required": _("Vui lòng nhập ngày sinh."),
-        },
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+    date_of_birth = BirthDateField(
+        label=_("Ngày sinh"), required=True,
+        help_text=_("Ngày/tháng/năm, ví dụ 17/05/1990."),
+        error_messages={"required": _("Vui lòng nhập ngày sinh.")},
     )
     sex = forms.ChoiceField(
         label=_("Giới tính"), required=True,

@@ -13,13 +13,17 @@ from rest_framework.throttling import SimpleRateThrottle
 logger = logging.getLogger(__name__)
 
 
+def _rate_key(scope: str, ident: str) -> str:
+    return f"declarations:web:{scope}:{ident or 'unknown'}"
+
+
 def web_rate_allowed(request: HttpRequest, *, scope: str, ident: str) -> bool:
     """Count one more use of `scope` by `ident`; False once the rate is exceeded."""
     rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(scope)
     if not rate:
         return True
     count, seconds = SimpleRateThrottle.parse_rate(None, rate)
-    key = f"declarations:web:{scope}:{ident or 'unknown'}"
+    key = _rate_key(scope, ident)
     try:
         cache.add(key, 0, seconds)
         try:
@@ -30,6 +34,36 @@ def web_rate_allowed(request: HttpRequest, *, scope: str, ident: str) -> bool:
     except Exception:
         logger.warning("Rate limit %s not applied (cache error)", scope, exc_info=True)
         return True
+
+
+def web_rate_used_up(*, scope: str, ident: str) -> bool:
+    """Whether `ident` has used up `scope`, without counting a use: for limits that count
+    failures only (web_rate_allowed counts each one) but refuse every try once spent."""
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(scope)
+    if not rate:
+        return False
+    count, _seconds = SimpleRateThrottle.parse_rate(None, rate)
+    try:
+        return (cache.get(_rate_key(scope, ident)) or 0) >= count
+    except Exception:
+        logger.warning("Rate limit %s not applied (cache error)", scope, exc_info=True)
+        return False
+
+
+def short_link_tries_allowed(request: HttpRequest) -> bool:
+    """Whether this client address may still try short links: it is refused everything
+    for the rest of the hour once it has opened `short_link` (THROTTLE_SHORT_LINK)
+    unknown or expired ones. Only failures count, so that many people behind one carrier
+    address opening their own links are never stopped."""
+    from audit.context import client_address
+
+    return not web_rate_used_up(scope="short_link", ident=client_address(request))
+
+
+def short_link_failure_count(request: HttpRequest) -> None:
+    from audit.context import client_address
+
+    web_rate_allowed(request, scope="short_link", ident=client_address(request))
 
 
 def submit_allowed(request: HttpRequest) -> bool:

@@ -4,6 +4,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guardians.models import GuardianLink
@@ -202,3 +203,34 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_kind_display())
+
+
+class ShortLink(models.Model):
+    """A short link sent by SMS (`/s/<token>`): one SMS segment has no room for a signed
+    link. The token is a credential: only its SHA-256 is kept, so a copy of the database
+    opens nothing."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Trang tình trạng tờ khai")
+        PDF = "pdf", _("Tải tờ khai (PDF)")
+
+    token_hash = models.CharField(_("mã băm SHA-256 của mã liên kết"), max_length=64,
+                                  unique=True, editable=False)
+    declaration = models.ForeignKey(
+        Declaration, verbose_name=_("tờ khai"), on_delete=models.CASCADE,
+        related_name="short_links",
+    )
+    kind = models.CharField(_("loại liên kết"), max_length=8, choices=Kind.choices)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"), db_index=True)
+
+    class Meta:
+        verbose_name = _("liên kết rút gọn")
+        verbose_name_plural = _("liên kết rút gọn")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.declaration_id}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -8,7 +8,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import office_ids_covered_by
-from declarations.models import Declaration
+from declarations.models import Declaration, ShortLink
+from declarations.short_links import short_token_hash, short_token_is_wellformed
 from guardians.selectors import (
     child_ids_in_care_of,
     coming_of_age_date,
@@ -67,10 +68,13 @@ def provinces_with_receiving_offices() -> QuerySet[Province]:
 
 
 def office_label(office: Office) -> str:
-    """As the real pickers show it: "(001) BHXH TP. Hà Nội - BHXH cơ sở Đống Đa"."""
+    """An office by its own code, a local office after its province office's name:
+    "(00106) BHXH TP. Hà Nội - BHXH cơ sở Đống Đa", "(001) BHXH TP. Hà Nội". (The real
+    pickers print the province office's code on each of its local offices, which makes
+    every local office of a province look like one office.)"""
     parent = office.parent
     if office.level == Office.Level.LOCAL and parent is not None:
-        return f"({parent.code}) {parent.name} - {office.name}"
+        return f"({office.code}) {parent.name} - {office.name}"
     return f"({office.code}) {office.name}"
 
 
@@ -221,3 +225,15 @@ def phone_digits(phone: str) -> str:
     if digits.startswith("0") and len(digits) == 10:
         return digits[1:]
     return digits
+
+
+def short_link_by_token(*, token: str) -> ShortLink | None:
+    """The short link `token` opens, expired or not (the view tells them apart); None for
+    an unknown token, and for a malformed one without asking the database."""
+    if not short_token_is_wellformed(token):
+        return None
+    return (
+        ShortLink.objects.select_related("declaration__office", "declaration__insured_person")
+        .filter(token_hash=short_token_hash(token))
+        .first()
+    )

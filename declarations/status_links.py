@@ -2,6 +2,7 @@
 the PDF, usable without an account."""
 from django.conf import settings
 from django.core import signing
+from django.http import HttpResponse
 from django.urls import reverse
 
 from declarations.models import Declaration
@@ -9,6 +10,19 @@ from declarations.models import Declaration
 _SALT = "declarations.status"
 # A decision takes up to 3 working days; the link stays valid well past that.
 STATUS_LINK_MAX_AGE = 60 * 60 * 24 * 90
+
+# Pages whose URL holds a token (a credential): the status page, the PDF download link.
+# "strict-origin": requests from the page carry the origin alone as Referer (never the
+# path, so never the token, neither to another host nor in our own logs of the stylesheet
+# and script requests), and Chromium still sends the page's origin as Origin with a form
+# POST. "no-referrer" made that Origin "null", which Django's CSRF check refuses: the
+# language switch answered 403.
+TOKEN_PAGE_REFERRER_POLICY = "strict-origin"
+
+
+def keep_token_out_of_referers(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = TOKEN_PAGE_REFERRER_POLICY
+    return response
 
 
 def status_token(declaration: Declaration) -> str:

@@ -35,6 +35,7 @@ from declarations.services.child_registration import (
     ChildRegistrationData,
     child_office_default,
     child_photos_missing_errors,
+    child_registration_preview,
     child_registration_validate,
     declaration_submit_child_registration,
 )
@@ -65,6 +66,7 @@ SPEC = WizardSpec(
         "office": _("Cơ quan BHXH tiếp nhận"),
         "commitment": _("Cam kết và gửi"),
     },
+    slugs={"child": "thong-tin", "photos": "anh", "office": "co-quan", "commitment": "cam-ket"},
     groups={"child": (), "office": ()},
     photo_kinds=tuple(kind.value for kind in CHILD_PHOTO_KINDS),
     step_url_name="declarations:child_step",
@@ -334,6 +336,11 @@ def _commitment(request: HttpRequest, draft: WizardDraft) -> HttpResponse:
         draft.step = "commitment"
         draft.save(request.session)
     data = _data(draft)
+    try:
+        # Exactly what "Đồng ý" files (the registry may have respelt the name since step 1).
+        data = child_registration_preview(guardian=request.user, data=data)
+    except ValidationError as exc:
+        service_errors = service_errors or service_error_summary(SPEC, exc, FIELD_STEP, "child")
     office = office_by_code(data.office)
     return render_step(request, draft, "commitment", {
         "data": data,

@@ -29,6 +29,7 @@ from declarations.selectors import (
 )
 from declarations.services.pdf import declaration_pdf_filename
 from declarations.services.sharing import declaration_share_by_email
+from declarations.status_links import keep_token_out_of_referers
 from guardians.selectors import child_in_care_of
 
 MSG_TOO_MANY_SHARES = _(
@@ -167,7 +168,14 @@ def declaration_share(request: HttpRequest, uuid) -> HttpResponse:
 def pdf_download(request: HttpRequest, token: str) -> HttpResponse:
     """The PDF through the signed, expiring link of the SMS: no login needed, nothing for a
     forged, altered or expired token."""
-    declaration = declaration_from_download_token(token)
+    return pdf_download_response(request, declaration_from_download_token(token))
+
+
+def pdf_download_response(request: HttpRequest, declaration: Declaration | None
+                          ) -> HttpResponse:
+    """The PDF for whoever holds a link to it (the signed link, or a short link of the
+    SMS): 404 without a declaration or once the link may no longer open it (a child's at
+    18), 202 while it renders."""
     if declaration is not None and not download_allowed(declaration):
         declaration = None
     if declaration is None:
@@ -178,6 +186,5 @@ def pdf_download(request: HttpRequest, token: str) -> HttpResponse:
         audit_record(action=AuditAction.DECLARATION_DOWNLOADED, target=declaration,
                      data={"number": declaration.number}, request=request)
         response = _pdf_response(declaration)
-    # The token is a credential: keep it out of Referer headers and caches.
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    # The token is a credential: keep it out of Referer headers (and caches: never_cache).
+    return keep_token_out_of_referers(response)

@@ -19,6 +19,7 @@ SELF_REGISTRATION = WizardSpec(
         "office": _("Cơ quan BHXH và thư điện tử"),
         "review": _("Kiểm tra và gửi"),
     },
+    slugs={"personal": "thong-tin", "photos": "anh", "office": "co-quan", "review": "xem-lai"},
     groups={"personal": (), "office": ("send_email",)},
     photo_kinds=tuple(kind.value for kind in PHOTO_KINDS),
     step_url_name="declarations:register_step",

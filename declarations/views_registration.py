@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from declarations.download_links import pdf_download_path
 from declarations.forms import (
     OfficeForm,
     PersonalDataForm,
@@ -32,6 +33,7 @@ from declarations.services.registration import (
     declaration_submit_self_registration,
     photos_missing_errors,
     photos_sanitize,
+    self_registration_preview,
     self_registration_validate,
 )
 from declarations.status_links import status_path
@@ -93,11 +95,13 @@ def register_step(request: HttpRequest, step: str) -> HttpResponse:
 # --- step 1 --------------------------------------------------------------------------------
 
 def personal_values(form: PersonalDataForm) -> dict:
-    """What was typed, as strings (a date that does not parse is kept as typed)."""
+    """What was typed, as strings; a date of birth that parses as ISO 8601 (shown again
+    dd/mm/yyyy), one that does not as typed."""
     values = {}
     for name in form.fields:
         values[name] = draft_value(form.data.get(name, ""))
-    if form.is_valid() and form.cleaned_data.get("date_of_birth"):
+    form.is_valid()
+    if form.cleaned_data.get("date_of_birth"):
         values["date_of_birth"] = form.cleaned_data["date_of_birth"].isoformat()
     return values
 
@@ -309,6 +313,8 @@ def _review(request: HttpRequest, draft: Draft) -> HttpResponse:
                 request.session[SENT_KEY] = {
                     "number": declaration.number,
                     "status_path": status_path(declaration),
+                    # Everyone can download the PDF, e-mail or not (the signed link).
+                    "download_path": pdf_download_path(declaration),
                     "send_email": declaration.send_email,
                 }
                 return redirect("declarations:register_sent")
@@ -317,6 +323,14 @@ def _review(request: HttpRequest, draft: Draft) -> HttpResponse:
         draft.step = "review"
         draft.save(request.session)
     data = draft.registration_data()
+    try:
+        # Exactly what "Gửi tờ khai" files: the name as the registry writes it, the phone
+        # as stored...
+        data = self_registration_preview(data=data)
+    except ValidationError as exc:
+        # ...or, when something changed since step 3, why nothing can be filed yet.
+        service_errors = service_errors or service_error_summary(
+            SPEC, exc, FIELD_STEP, "personal")
     office = office_by_code(data.office)
     return _render(
         request,

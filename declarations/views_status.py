@@ -9,8 +9,13 @@ from django.views.decorators.http import require_http_methods
 
 from audit.context import client_address
 from declarations.forms import StatusLookupForm
+from declarations.models import Declaration
 from declarations.selectors import declaration_for_citizen, office_label
-from declarations.status_links import declaration_from_token, status_path
+from declarations.status_links import (
+    declaration_from_token,
+    keep_token_out_of_referers,
+    status_path,
+)
 
 # Typing number + code is cheap to try: cap the wrong tries per client address.
 LOOKUP_FAILURES_PER_HOUR = 20
@@ -20,7 +25,14 @@ LOOKUP_FAILURES_PER_HOUR = 20
 def status(request: HttpRequest, token: str) -> HttpResponse:
     declaration = declaration_from_token(token)
     if declaration is None:
-        return render(request, "declarations/status_invalid.html", status=404)
+        return keep_token_out_of_referers(
+            render(request, "declarations/status_invalid.html", status=404))
+    return status_response(request, declaration)
+
+
+def status_response(request: HttpRequest, declaration: Declaration) -> HttpResponse:
+    """The status page of `declaration`, for whoever holds a link to it (the signed link
+    or a short link of the SMS)."""
     response = render(
         request,
         "declarations/status.html",
@@ -30,9 +42,8 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
             "is_pending": declaration.is_pending,
         },
     )
-    # The token is a credential: keep it out of Referer headers and caches.
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    # The token is a credential: keep it out of Referer headers (and caches: never_cache).
+    return keep_token_out_of_referers(response)
 
 
 def _failures_key(request: HttpRequest) -> str:

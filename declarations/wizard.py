@@ -37,12 +37,19 @@ def draft_value(raw: object) -> str:
 
 @dataclass(frozen=True)
 class WizardSpec:
-    """One wizard: its session keys, steps (key → title), the groups of typed values it
-    keeps (group → names of its boolean values), its photo kinds and its URL names."""
+    """One wizard: its session keys, steps (key → title), the URL slug of each step (key →
+    slug), the groups of typed values it keeps (group → names of its boolean values), its
+    photo kinds and its URL names.
+
+    Step keys are the code's names (sessions, templates, views); slugs are what the address
+    bar shows (Vietnamese, ASCII, hyphenated). `step_converter()` is the only place one
+    becomes the other: the step URL patterns use it, so `reverse(step_url_name,
+    kwargs={"step": key})` writes the slug and the view receives the key."""
 
     session_key: str
     sent_key: str
     steps: dict  # step key -> title (lazy translation)
+    slugs: dict  # step key -> URL slug
     groups: dict  # value group -> tuple of boolean keys
     photo_kinds: tuple[str, ...]
     step_url_name: str
@@ -51,12 +58,41 @@ class WizardSpec:
     sent_url_name: str
     template_prefix: str
 
+    def __post_init__(self) -> None:
+        if set(self.slugs) != set(self.steps) or len(set(self.slugs.values())) != len(
+            self.slugs
+        ):
+            raise ValueError(f"{self.session_key}: one distinct slug per step")
+
     @property
     def step_keys(self) -> tuple[str, ...]:
         return tuple(self.steps)
 
     def step_url(self, step: str) -> str:
         return reverse(self.step_url_name, kwargs={"step": step})
+
+    def step_converter(self) -> type:
+        """A path converter class for this wizard's steps: slug in the URL, key in the view.
+        An unknown slug does not match (404); reversing an unknown key is a NoReverseMatch."""
+        keys = {slug: key for key, slug in self.slugs.items()}
+        slugs = dict(self.slugs)
+
+        class StepConverter:
+            regex = "[a-z0-9-]+"
+
+            def to_python(self, value: str) -> str:
+                try:
+                    return keys[value]
+                except KeyError:
+                    raise ValueError(value) from None
+
+            def to_url(self, value: str) -> str:
+                try:
+                    return slugs[value]
+                except KeyError:
+                    raise ValueError(value) from None
+
+        return StepConverter
 
 
 def _strings(value: object, *, booleans: tuple[str, ...] = ()) -> dict:

@@ -20,9 +20,10 @@ from audit.actions import AuditAction
 from audit.services import audit_record
 from notifications import conf
 from notifications.delivery import message_deliver
+from notifications.email import email_html
 from notifications.models import OutboundMessage
 from notifications.selectors import concerns_key
-from notifications.sms.text import sms_segments, sms_text
+from notifications.sms.text import sms_fit, sms_segments, sms_text
 
 __all__ = [
     "email_enqueue",
@@ -33,6 +34,7 @@ __all__ = [
     "messages_release_concerning",
     "messages_sweep",
     "sms_enqueue",
+    "sms_fit",
     "sms_text",
 ]
 
@@ -110,6 +112,9 @@ def _secret_fields(secret: str | None, *, body: str, html_body: str = "") -> dic
         return {}
     if not secret or secret not in body:
         raise ValueError("A sensitive message must carry its secret in the body")
+    if html_body and secret not in html_body:
+        # Escaped or split in the HTML, the secret would survive the redaction there.
+        raise ValueError("The secret of a sensitive e-mail must appear as is in its HTML")
     return {
         "sensitive": True,
         "redacted": {"body": _redact(body, secret), "html_body": _redact(html_body, secret)},
@@ -165,13 +170,16 @@ def email_enqueue(
     held_for: str = "",
     secret: str | None = None,
 ) -> OutboundMessage:
-    """Queue an e-mail. `attachments`: [{"path": <name in private storage>, "filename":
-    ..., "content_type": ...}]. With hold=True the message waits for message_release()
-    (e.g. until the PDF it must carry exists; `held_for` names what it waits for). With
-    `secret`, as for sms_enqueue."""
+    """Queue an e-mail, text and HTML (`html_body`, or the text laid out by
+    notifications.email.email_html). `attachments`: [{"path": <name in private storage>,
+    "filename": ..., "content_type": ...}]. With hold=True the message waits for
+    message_release() (e.g. until the PDF it must carry exists; `held_for` names what it
+    waits for). With `secret`, as for sms_enqueue."""
     if not to or "@" not in to:
         raise ValueError("E-mail recipient is not an address")
     subject = " ".join(subject.split())
+    # Every e-mail has both parts; the HTML one, unless given, says what the text says.
+    html_body = html_body or email_html(subject=subject, body=body, language=language)
     return _enqueue(
         dedup_key=dedup_key,
         hold=hold,

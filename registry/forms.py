@@ -16,8 +16,14 @@ from registry.models import Province
 MIN_BIRTH_YEAR = 1900
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_VN_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+# Day first, as Vietnamese write it: 05/03/1990, 5/3/1990, 05.03.1990, 05-03-1990, 05 03 1990,
+# and 05031990 (a phone's number pad may have no "/").
+_VN_DATE = re.compile(r"^(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{4})$")
+_VN_DATE_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
+# How a date of birth is shown and typed in every web form (the API speaks ISO 8601).
+BIRTH_DATE_FORMAT = "%d/%m/%Y"
+BIRTH_DATE_PLACEHOLDER = "dd/mm/yyyy"
 # C0 and C1 control characters (NUL, ESC, backspace...) except tab, line feed and carriage
 # return: nothing a person types, and PostgreSQL refuses NUL in text.
 CONTROL_CHARACTERS_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
@@ -47,14 +53,21 @@ class PlainTextField(forms.CharField):
         return reject_control_characters(super().to_python(value))
 
 
-def parse_birth_date(value: str, *, allow_day_first: bool = True) -> datetime.date | int:
-    """"1990-05-17", "17/05/1990" (if allow_day_first) or "1990" -> a date or a year.
+def parse_birth_date(
+    value: str, *, allow_day_first: bool = True, allow_year: bool = True
+) -> datetime.date | int:
+    """"1990-05-17", "17/05/1990" (if allow_day_first; also 17.05.1990, 17-05-1990,
+    17051990) or "1990" (if allow_year) -> a date or a year.
 
     Raises forms.ValidationError with a Vietnamese message.
     """
     value = (value or "").strip()
     today = datetime.date.today()
     match = _YEAR.match(value)
+    if match and not allow_year:
+        raise forms.ValidationError(
+            _("Nhập đủ ngày, tháng và năm sinh, ví dụ 17/05/1990."), code="year_only"
+        )
     if match:
         year = int(match.group(1))
         if not MIN_BIRTH_YEAR <= year <= today.year:
@@ -68,11 +81,14 @@ def parse_birth_date(value: str, *, allow_day_first: bool = True) -> datetime.da
     if match:
         year, month, day = (int(part) for part in match.groups())
     else:
-        match = _VN_DATE.match(value) if allow_day_first else None
+        match = (_VN_DATE.match(value) or _VN_DATE_COMPACT.match(value)
+                 if allow_day_first else None)
         if not match:
-            if allow_day_first:
+            if allow_day_first and allow_year:
                 message = _("Nhập ngày sinh dạng ngày/tháng/năm (ví dụ 17/05/1990) "
                             "hoặc chỉ năm sinh (ví dụ 1990).")
+            elif allow_day_first:
+                message = _("Nhập ngày sinh dạng ngày/tháng/năm, ví dụ 17/05/1990.")
             else:
                 message = _("Nhập ngày sinh dạng YYYY-MM-DD hoặc chỉ năm sinh YYYY.")
             raise forms.ValidationError(message, code="format")
@@ -88,6 +104,48 @@ def parse_birth_date(value: str, *, allow_day_first: bool = True) -> datetime.da
             params={"min": MIN_BIRTH_YEAR},
         )
     return parsed
+
+
+class BirthDateInput(forms.TextInput):
+    """A date of birth typed dd/mm/yyyy on the number pad, the one way of every web form
+    (a native date picker scrolls decades on a cheap phone and shows the phone's own
+    format). A date, or an ISO string (a draft, a scanned QR), is shown dd/mm/yyyy;
+    anything else as typed. `own`: the visitor's own birthday (autocomplete="bday")."""
+
+    def __init__(self, attrs: dict | None = None, *, own: bool = True) -> None:
+        defaults = {"inputmode": "numeric", "placeholder": BIRTH_DATE_PLACEHOLDER,
+                    "maxlength": "10", "autocomplete": "bday" if own else "off",
+                    "data-birth-date": ""}
+        super().__init__({**defaults, **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+            try:
+                value = datetime.date.fromisoformat(
+                    "-".join(part.zfill(2) for part in value.strip().split("-")))
+            except ValueError:
+                return value
+        if isinstance(value, datetime.date):
+            return value.strftime(BIRTH_DATE_FORMAT)
+        return super().format_value(value)
+
+
+class BirthDateField(forms.CharField):
+    """A date of birth typed dd/mm/yyyy (ISO and the variants of parse_birth_date are
+    accepted too) -> a date, or with allow_year=True also a year alone (an int), for the
+    people the registry knows only by their year of birth."""
+
+    widget = BirthDateInput
+
+    def __init__(self, *, allow_year: bool = False, **kwargs) -> None:
+        self.allow_year = allow_year
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = reject_control_characters(super().to_python(value))
+        if value in self.empty_values:
+            return None
+        return parse_birth_date(value, allow_year=self.allow_year)
 
 
 class ProvinceChoiceField(forms.ModelChoiceField):
@@ -199,11 +257,10 @@ class BhxhCodeLookupForm(AccessibleFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name", "autocapitalize": "words"}),
         error_messages={"required": _("Nhập họ và tên.")},
     )
-    date_of_birth = PlainTextField(
+    date_of_birth = BirthDateField(
         label=_("Ngày sinh"),
-        max_length=10,
+        allow_year=True,
         help_text=_("Ngày/tháng/năm, ví dụ 17/05/1990; nếu chỉ có năm sinh, nhập năm (1990)."),
-        widget=forms.TextInput(attrs={"autocomplete": "bday", "inputmode": "numeric"}),
         error_messages={"required": _("Nhập ngày sinh hoặc năm sinh.")},
     )
     province = ProvinceChoiceField(
@@ -238,9 +295,6 @@ class BhxhCodeLookupForm(AccessibleFormMixin, forms.Form):
         if not any(ch.isalpha() for ch in value):
             raise forms.ValidationError(_("Nhập họ và tên bằng chữ."), code="no_letters")
         return value
-
-    def clean_date_of_birth(self) -> datetime.date | int:
-        return parse_birth_date(self.cleaned_data["date_of_birth"])
 
     def clean(self) -> dict:
         cleaned = super().clean()

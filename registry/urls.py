@@ -1,4 +1,5 @@
-"""Web pages of the registry look-ups (namespace "registry", mounted at /tra-cuu/)."""
+"""Web pages of the public registry look-ups (namespace "registry", mounted at /tra-cuu/).
+The citizen's own card and history are account pages (accounts.urls, /tai-khoan/)."""
 from django.urls import path
 
 from registry import views
@@ -9,6 +10,4 @@ urlpatterns = [
     path("ma-so-bhxh/", views.lookup_bhxh_code, name="lookup_bhxh_code"),
     path("co-quan-bhxh/", views.offices, name="offices"),
     path("co-so-kham-chua-benh/", views.facilities, name="facilities"),
-    path("the-bhyt/", views.my_card, name="my_card"),
-    path("qua-trinh-tham-gia/", views.my_participation, name="my_participation"),
 ]

@@ -1,10 +1,10 @@
 """Web pages of the registry look-ups: translation only, the reads are in
-registry.selectors."""
+registry.selectors. The card and history pages' contexts live here too; the citizen's own
+pages are mounted by accounts (/tai-khoan/), a child's by guardians (/gia-dinh/)."""
 from __future__ import annotations
 
 import math
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -148,14 +148,6 @@ def card_context(person: InsuredPerson | None) -> dict:
     return context
 
 
-@never_cache
-@require_safe
-@login_required
-def my_card(request: HttpRequest) -> HttpResponse:
-    person = getattr(request.user, "insured_person", None)
-    return render(request, "registry/my_card.html", card_context(person))
-
-
 # How the types are abbreviated in print (the stored value has no Đ and no hyphen).
 SHORT_TYPE_NAMES = {"BHTNLD_BNN": "BHTNLĐ-BNN"}
 
@@ -187,11 +179,3 @@ def participation_context(person: InsuredPerson | None) -> dict:
             }
         )
     return {"person": person, "history": history, "types": types}
-
-
-@never_cache
-@require_safe
-@login_required
-def my_participation(request: HttpRequest) -> HttpResponse:
-    person = getattr(request.user, "insured_person", None)
-    return render(request, "registry/my_participation.html", participation_context(person))

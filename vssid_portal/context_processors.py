@@ -1,13 +1,17 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 # (url name, label): links in the header for logged-in users, shown once they resolve.
 USER_NAV = [
     ("public_services", _("Dịch vụ công")),
-    ("registry:my_card", _("Thẻ BHYT của tôi")),
-    ("registry:my_participation", _("Quá trình tham gia")),
+    ("accounts:my_card", _("Thẻ BHYT của tôi")),
+    ("accounts:my_participation", _("Quá trình tham gia")),
     ("guardians:family", _("Gia đình")),
 ]
 
@@ -17,6 +21,29 @@ def _reverse_or_none(name: str) -> str | None:
         return reverse(name)
     except NoReverseMatch:
         return None
+
+
+def language_next(request: HttpRequest) -> str:
+    """Where the header's language switch comes back to. This page when a GET opens it
+    again; a page answering a POST (a 403 for an expired form, a 413, a form with errors)
+    or the switch's own URL may not answer a GET (the switch of the 403 that answered the
+    switch itself once sent next=/i18n/setlang/: a 405), so then the page the visitor came
+    from when it is on this site, else the home page."""
+    setlang = _reverse_or_none("set_language")
+    if request.method in ("GET", "HEAD") and request.path != setlang:
+        return request.get_full_path()
+    referer = request.META.get("HTTP_REFERER", "")
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # the 400 page of a request for another host
+        host = None
+    if host and referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={host}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        if parts.path and parts.path != setlang:
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    return reverse("home")
 
 
 def portal(request: HttpRequest) -> dict:
@@ -32,4 +59,5 @@ def portal(request: HttpRequest) -> dict:
         "nav_links": nav_links,
         "login_url": _reverse_or_none("accounts:login"),
         "logout_url": _reverse_or_none("accounts:logout"),
+        "language_next": language_next(request),
     }

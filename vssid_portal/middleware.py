@@ -16,7 +16,9 @@ API_PREFIX = "/api/"
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
-        "script-src 'self'",
+        # 'wasm-unsafe-eval' lets the QR reader compile its WebAssembly (served from here);
+        # it allows no eval() of JavaScript.
+        "script-src 'self' 'wasm-unsafe-eval'",
         "style-src 'self'",
         "img-src 'self' data: blob:",
         "font-src 'self'",
@@ -37,7 +39,7 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if not getattr(response, "csp_exempt", False):
             response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.setdefault("Permissions-Policy", "geolocation=(), microphone=()")
+        response.setdefault("Permissions-Policy", "geolocation=(), microphone=(), camera=(self)")
         return response
 
 

@@ -58,6 +58,18 @@ def scan_image(data: bytes, *, kind: str | None = None, engine: str | None = Non
               "không bị lóa và giữ máy thật yên."),
             code="no_qr",
         )
+    return _of_kind(payloads, kind)
+
+
+def parse_payload_of_kind(payload: bytes, *, kind: str | None = None) -> ScanResult:
+    """The raw bytes of one QR code already read elsewhere (the browser's camera scan) ->
+    ScanResult, by exactly the rules applied to a photo's codes (UTF-8, strict)."""
+    if kind not in (None, *KINDS):
+        raise ValueError(f"kind must be one of {KINDS} or None")
+    return _of_kind([payload], kind)
+
+
+def _of_kind(payloads: list[bytes], kind: str | None) -> ScanResult:
     results: list[ScanResult] = []
     first_error: ScanError | None = None
     for payload in payloads:

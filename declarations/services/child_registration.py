@@ -4,7 +4,7 @@ account and without a pending declaration, and the name must match. The declarat
 carries the guardian's phone and e-mail: the child's messages (the receipt with a link to
 the PDF, the temporary password on approval, a rejection) reach the guardian."""
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -18,7 +18,7 @@ from audit.actions import AuditAction
 from audit.context import AuditContext
 from audit.services import audit_record
 from declarations.download_links import pdf_download_url
-from declarations.models import Attachment, Declaration
+from declarations.models import Attachment, Declaration, ShortLink
 from declarations.photos import SanitizedPhoto
 from declarations.services.pdf import HELD_FOR_PDF
 from declarations.services.registration import (
@@ -32,6 +32,7 @@ from declarations.services.registration_validation import (
     has_pending_declaration,
     receiving_office_validate,
 )
+from declarations.services.short_links import short_link_create
 from declarations.validators import validate_bhxh_code
 from guardians.models import GuardianLink
 from guardians.selectors import is_minor
@@ -181,6 +182,24 @@ def child_registration_validate(
     )
 
 
+def child_registration_declared(validated: ValidatedChildRegistration) -> ChildRegistrationData:
+    """What the declaration of a validated child's registration carries of the child: the
+    code and the name as the registry writes them (the name matched ignoring case,
+    diacritics and spacing). The one place that says so: the filing and the commitment
+    page."""
+    return replace(validated.data, bhxh_code=validated.child.bhxh_code,
+                   full_name=validated.child.full_name)
+
+
+def child_registration_preview(
+    *, guardian: User, data: ChildRegistrationData
+) -> ChildRegistrationData:
+    """What sending `data` would file (for the commitment step to show exactly that), the
+    commitment aside. Reads only; raises ValidationError like child_registration_validate."""
+    return child_registration_declared(child_registration_validate(
+        guardian=guardian, data=data, include_commitment=False))
+
+
 def child_photos_missing_errors(photos: dict) -> dict[str, list[ValidationError]]:
     messages = {
         Attachment.Kind.PORTRAIT: _("Vui lòng cung cấp ảnh chân dung của con."),
@@ -206,16 +225,18 @@ def child_office_default(child: InsuredPerson) -> Office | None:
 
 
 def _notices_enqueue(declaration: Declaration, guardian: User) -> None:
-    """The SMS to the guardian with a signed, expiring link to the declaration's PDF, and
-    the PDF by e-mail when the guardian has an address on file (held until rendered)."""
+    """The SMS to the guardian with a short link to the declaration's PDF (one segment;
+    valid as long as the signed link, 30 days), and the PDF by e-mail when the guardian has
+    an address on file (held until rendered), with the signed link."""
     link = pdf_download_url(declaration)
+    short = short_link_create(declaration=declaration, kind=ShortLink.Kind.PDF)
     with translation.override(declaration.language):
         sms_enqueue(
             to=declaration.phone,
             body=sms_text(
                 gettext("BHXH đã nhận tờ khai đăng ký tài khoản cho con số %(number)s. "
                         "Tải tờ khai: %(url)s")
-                % {"number": declaration.number, "url": link}
+                % {"number": declaration.number, "url": short}
             ),
             concerns=declaration,
             dedup_key=f"declaration:{declaration.uuid}:received:sms",
@@ -276,6 +297,7 @@ def declaration_submit_child_registration(
     from declarations.tasks import declaration_render_pdf_task
 
     child = validated.child
+    declared = child_registration_declared(validated)
     stored_names: list[str] = []
     try:
         with transaction.atomic():
@@ -287,12 +309,12 @@ def declaration_submit_child_registration(
                 insured_person=child,
                 submitted_by=guardian,
                 guardian_relationship=validated.data.relationship,
-                bhxh_code=child.bhxh_code,
                 # What the guardian declared: the code and the name (as the registry
                 # spells it; it matched ignoring case and diacritics). Nothing else of the
                 # registry record goes into a declaration its filer reads before staff
                 # have checked who they are.
-                full_name=child.full_name,
+                bhxh_code=declared.bhxh_code,
+                full_name=declared.full_name,
                 phone=guardian.phone,
                 email=guardian.email,
                 send_email=bool(guardian.email),

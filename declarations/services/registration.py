@@ -3,6 +3,7 @@ with its photos, audit record and notices. The rules live in registration_valida
 import datetime
 import logging
 import secrets
+from dataclasses import replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from django.utils.translation import gettext
 from audit.actions import AuditAction
 from audit.context import request_channel
 from audit.services import audit_record
-from declarations.models import Attachment, Declaration
+from declarations.models import Attachment, Declaration, ShortLink
 from declarations.photos import PhotoRejected, SanitizedPhoto, sanitize_photo
 from declarations.services.registration_validation import (
     MSG_PENDING,
@@ -26,13 +27,15 @@ from declarations.services.registration_validation import (
     ValidatedRegistration,
     self_registration_validate,
 )
+from declarations.services.short_links import short_link_create
 from declarations.status_links import status_url
 from notifications.services import email_enqueue, sms_enqueue, sms_text
 
 __all__ = [
     "OFFICE_FIELDS", "PERSONAL_FIELDS", "PHOTO_KINDS", "RegistrationData",
     "ValidatedRegistration", "declaration_number_new", "declaration_submit_self_registration",
-    "photos_missing_errors", "photos_sanitize", "self_registration_validate",
+    "photos_missing_errors", "photos_sanitize", "self_registration_declared",
+    "self_registration_preview", "self_registration_validate",
 ]
 
 logger = logging.getLogger(__name__)
@@ -75,8 +78,22 @@ def declaration_insert(declaration: Declaration) -> Declaration:
     raise RuntimeError("Could not draw a free declaration number")
 
 
+def self_registration_declared(validated: ValidatedRegistration) -> RegistrationData:
+    """What the declaration of a validated registration carries: the data as validated
+    (phone in E.164, codes and address without stray spaces, e-mail domain in lower case)
+    and the name as the registry writes it (it matched ignoring case, diacritics, spacing
+    and Unicode form). The one place that says so: the filing and the review page."""
+    return replace(validated.data, full_name=validated.person.full_name)
+
+
+def self_registration_preview(*, data: RegistrationData) -> RegistrationData:
+    """What submitting `data` would file (for the review step to show exactly that). Reads
+    only; raises ValidationError keyed by field like self_registration_validate."""
+    return self_registration_declared(self_registration_validate(data=data))
+
+
 def _declaration_insert(validated: ValidatedRegistration, language: str) -> Declaration:
-    data = validated.data
+    data = self_registration_declared(validated)
     return declaration_insert(Declaration(
         kind=Declaration.Kind.SELF_REGISTRATION,
         status=Declaration.Status.SUBMITTED,
@@ -84,9 +101,7 @@ def _declaration_insert(validated: ValidatedRegistration, language: str) -> Decl
         language=language,
         insured_person=validated.person,
         bhxh_code=data.bhxh_code,
-        # The name matched the registry ignoring case, diacritics and spacing: the
-        # declaration carries it as the registry writes it.
-        full_name=validated.person.full_name,
+        full_name=data.full_name,
         date_of_birth=data.date_of_birth,
         sex=data.sex,
         id_type=data.id_type,
@@ -166,11 +181,13 @@ def language_or_default(value: str) -> str:
 def _notices_enqueue(declaration: Declaration) -> None:
     link = status_url(declaration)
     with translation.override(declaration.language):
+        # One SMS segment: the short link (a signed one would take two).
+        short = short_link_create(declaration=declaration, kind=ShortLink.Kind.STATUS)
         sms_body = sms_text(
             gettext(
                 "BHXH Việt Nam đã nhận tờ khai đăng ký giao dịch điện tử số %(number)s. "
                 "Xem tình trạng: %(url)s"
-            ) % {"number": declaration.number, "url": link}
+            ) % {"number": declaration.number, "url": short}
         )
         sms_enqueue(
             to=declaration.phone,

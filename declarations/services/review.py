@@ -19,13 +19,14 @@ from accounts.services import temporary_password_new
 from audit.actions import AuditAction
 from audit.context import AuditContext
 from audit.services import audit_record
-from declarations.models import Declaration
+from declarations.models import Declaration, ShortLink
 from declarations.selectors import declarations_reviewable_by
 from declarations.services.pdf import HELD_FOR_REJECTION_NOTICE
+from declarations.services.short_links import short_link_create
 from declarations.status_links import status_url
 from guardians.selectors import is_minor
 from guardians.services import guardianship_create
-from notifications.services import email_enqueue, sms_enqueue, sms_text
+from notifications.services import email_enqueue, sms_enqueue, sms_fit, sms_text
 
 Status = Declaration.Status
 REJECTION_TEXT_MAX = 500
@@ -155,7 +156,8 @@ def _account_for(declaration: Declaration, password: str) -> tuple[User, AuditAc
 
 def _approval_texts(declaration: Declaration, user: User, password: str) -> tuple[str, str]:
     """The approval's SMS (with the temporary password) and e-mail (without it), in the
-    active language: a child's go to the guardian who filed it."""
+    active language: a child's go to the guardian who filed it. A citizen's SMS carries a
+    new short link to the status page (a write: call in the decision's transaction)."""
     values = {"number": declaration.number, "login": user.username, "password": password,
               "name": declaration.full_name, "office": declaration.office.name,
               "url": status_url(declaration)}
@@ -175,10 +177,12 @@ def _approval_texts(declaration: Declaration, user: User, password: str) -> tupl
             "Thư này được gửi tự động, vui lòng không trả lời."
         ) % values
         return sms, email
+    # One SMS segment with the short link: the login page itself asks for a new password.
+    short = short_link_create(declaration=declaration, kind=ShortLink.Kind.STATUS)
     sms = gettext(
         "VssID: Tờ khai %(number)s đã được duyệt. Tên đăng nhập: %(login)s, mật "
-        "khẩu tạm thời: %(password)s. Đổi mật khẩu khi đăng nhập lần đầu. %(url)s"
-    ) % values
+        "khẩu tạm thời: %(password)s. %(url)s"
+    ) % {**values, "url": short}
     email = gettext(
         "Kính gửi %(name)s,\n\n"
         "%(office)s đã duyệt tờ khai đăng ký giao dịch điện tử số %(number)s. "
@@ -263,11 +267,13 @@ def _rejection_messages(declaration: Declaration) -> None:
     link = status_url(declaration)
     with translation.override(declaration.language):
         reason = declaration.get_rejection_reason_code_display()
-        body = sms_text(
-            gettext(
-                "VssID: Tờ khai %(number)s không được chấp nhận. Lý do: %(reason)s. Xem chi "
-                "tiết và đăng ký lại: %(url)s"
-            ) % {"number": declaration.number, "reason": reason, "url": link}
+        # One SMS segment: the short link, and the reason cut if it must be (the status
+        # page and the e-mail give it whole).
+        body = sms_fit(
+            gettext("VssID: Tờ khai %(number)s bị từ chối. Lý do: %(reason)s. Chi tiết: %(url)s"),
+            {"number": declaration.number, "reason": reason,
+             "url": short_link_create(declaration=declaration, kind=ShortLink.Kind.STATUS)},
+            shrink="reason",
         )
         sms_enqueue(
             to=declaration.phone, body=body, concerns=declaration,

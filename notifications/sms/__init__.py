@@ -6,7 +6,7 @@ from notifications.sms.backends.base import (
     SMSResult,
     get_sms_backend,
 )
-from notifications.sms.text import sms_segments, sms_text
+from notifications.sms.text import sms_fit, sms_segments, sms_text
 
 __all__ = [
     "BaseSMSBackend",
@@ -14,6 +14,7 @@ __all__ = [
     "SMSMessage",
     "SMSResult",
     "get_sms_backend",
+    "sms_fit",
     "sms_segments",
     "sms_text",
 ]

@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 CITIES = {"01", "31", "46", "48", "79", "92"}
 
 # code, name, former districts/towns (real names) used for local offices and district
-# health centres, and the address line used for the province office.
+# health centres.
 PROVINCES: list[tuple[str, str, list[str]]] = [
     ("01", "Hà Nội", []),
     ("04", "Cao Bằng", ["Hòa An", "Trùng Khánh", "Quảng Hòa", "Bảo Lạc", "Hà Quảng"]),
@@ -174,6 +174,19 @@ DISTRICT_KINDS = {"quận": "quận", "huyện": "huyện", "thị xã": "thị 
 STATION_LETTERS = "CDEFGHKLMNPRST"
 
 
+# Offices' addresses and phones as BHXH publishes them; every other office has none (the
+# look-up shows no address rather than a made-up one). Add only what a public source says.
+OFFICE_ADDRESSES = {
+    # BHXH Việt Nam's head office.
+    "000": "Số 7 Tràng Thi, phường Hoàn Kiếm, Hà Nội",
+    # Thông báo 1978/TB-BHXH of BHXH TP Hồ Chí Minh, 26/9/2025 (from 1/10/2025).
+    "079": "Số 5 đường Nguyễn Đổng Chi, phường Tân Mỹ, TP Hồ Chí Minh",
+}
+OFFICE_PHONES = {
+    "000": "1900 9068",  # BHXH Việt Nam's hotline, printed on its notices.
+}
+
+
 def province_office_name(code: str, name: str) -> str:
     if code in CITIES:
         return f"BHXH TP. {name.removeprefix('TP ')}"
@@ -189,19 +202,22 @@ def areas(code: str) -> list[tuple[str, str]]:
 
 def offices() -> list[dict]:
     rows = [{"code": "000", "name": "BHXH Việt Nam", "level": "central", "parent_code": "",
-             "province_code": "", "address": "Số 7 Tràng Thi, phường Hoàn Kiếm, Hà Nội",
-             "phone": "", "receives_declarations": "0"}]
+             "province_code": "", "receives_declarations": "0"}]
     for code, name, _ in PROVINCES:
         office_code = f"0{code}"
         rows.append({"code": office_code, "name": province_office_name(code, name),
                      "level": "province", "parent_code": "000", "province_code": code,
-                     "address": name, "phone": "", "receives_declarations": "1"})
+                     "receives_declarations": "1"})
         for index, (area, _kind) in enumerate(areas(code), start=1):
             rows.append({"code": f"{office_code}{index:02d}", "name": f"BHXH cơ sở {area}",
                          "level": "local", "parent_code": office_code, "province_code": code,
-                         "address": f"{area}, {name}", "phone": "",
                          "receives_declarations": "1"})
-    return rows
+    columns = ("code", "name", "level", "parent_code", "province_code", "address", "phone",
+               "receives_declarations")
+    for row in rows:
+        row["address"] = OFFICE_ADDRESSES.get(row["code"], "")
+        row["phone"] = OFFICE_PHONES.get(row["code"], "")
+    return [{column: row[column] for column in columns} for row in rows]
 
 
 def facilities() -> list[dict]:

@@ -1,9 +1,8 @@
 /* Registration form enhancements (the form works without them):
  * - the error summary takes focus so screen readers announce it;
  * - step 3: choosing a province filters the office list in place (no reload, nothing
- *   typed is lost); the "filter" button of the no-JS GET form is hidden;
- * - step 2: a chosen photo is previewed before upload.
- * QR scanning on step 1 is enhanced by scan.js.
+ *   typed is lost); the "filter" button of the no-JS GET form is hidden.
+ * Photos (step 2) are handled by photos.js; QR scanning on step 1 by scan.js.
  */
 (function () {
   "use strict";
@@ -40,27 +39,8 @@
     });
   }
 
-  function photoPreviews() {
-    var inputs = document.querySelectorAll("[data-testid=photos-form] input[type=file]");
-    Array.prototype.forEach.call(inputs, function (input) {
-      input.addEventListener("change", function () {
-        var file = input.files && input.files[0];
-        var holder = input.parentNode.querySelector(".photo-local-preview");
-        if (!file || !window.URL || !file.type || file.type.indexOf("image/") !== 0) { return; }
-        if (!holder) {
-          holder = document.createElement("img");
-          holder.className = "photo-local-preview";
-          holder.alt = "";
-          input.parentNode.appendChild(holder);
-        }
-        holder.src = window.URL.createObjectURL(file);
-      });
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     focusErrorSummary();
     officeFilter();
-    photoPreviews();
   });
 })();

@@ -1,11 +1,22 @@
-/* QR scan helper for the registration form. Progressive enhancement: without
- * JavaScript the form posts the photo to its own no-JS scan view; with it, choosing or
- * taking a photo reads the QR straight away through the API and fills the form in place.
+/* QR scan helper for the registration forms. Progressive enhancement: without JavaScript the
+ * form posts the photo to its own no-JS scan view; with it:
  *
- * CONTRACT (for the templates that use it; load with <script src="..." defer>):
+ * - "Quét mã QR bằng camera" (includes/scan_live.html) opens the camera inside the page and
+ *   reads the QR code from the video: the browser's BarcodeDetector where it exists, else
+ *   zxing-cpp compiled to WebAssembly (static/vendor/zxing-wasm, built by `make setup`,
+ *   loaded only when needed). Only the code's raw bytes go to the server, which decodes
+ *   them by the same rules as a photo's (UTF-8, strict). Camera refused or absent: a clear
+ *   message, and the photo controls below stay;
+ * - choosing a photo: read in the page by BarcodeDetector when the browser has one; else the
+ *   photo is shrunk here (1280 px grey JPEG) and read by the server, as before;
+ * - the answer fills the form in place, and the errors of the fields it filled are cleared.
+ *
+ * CONTRACT (for the templates that use it; load image-shrink.js, then this, with defer):
  *
  *   <section data-scan-form>                        container (optional; default: the form)
- *     <input type="file" accept="image/*" capture="environment"
+ *     <div data-scan-live data-scan-kind=".." data-scan-fields=".."
+ *          data-zxing-script=".." data-zxing-wasm="..">   optional: live camera scan
+ *     <input type="file" accept="image/*"
  *            data-scan-kind="cccd|bhyt"             which card; sent as `kind`
  *            data-scan-url="/api/v1/scan/"          optional, this is the default
  *            data-scan-target-prefix=""             optional: fill fields named prefix + name
@@ -15,23 +26,22 @@
  *     <p role="status" aria-live="polite" data-scan-status></p>   where results are said
  *   </section>
  *
- * - On `change`, the file is POSTed (multipart: image, kind) with the CSRF token taken from
- *   the form's csrfmiddlewaretoken input (or the csrftoken cookie) and the page language
- *   as Accept-Language. The API answers 200 {"kind", "fields"} or 400 {"image": [msg]}.
- * - Fields filled, found by `name` inside the input's <form> (prefix applied):
+ * - The API answers 200 {"kind", "fields"} or 400 {"image"|"payload": [msg]}.
+ * - Fields filled, found by `name` inside the form (prefix applied):
  *     cccd: id_number, full_name, date_of_birth, sex, address (and id_type = "cccd")
  *     bhyt: bhxh_code, full_name, date_of_birth, sex
- *   A year-only date of birth does not fill an <input type=date>. Selects and radio groups
- *   get the value (sex is "M"/"F"). `input` and `change` events are fired on each field.
- * - The status element gets "reading…", then what was filled, or the server's message
- *   (Vietnamese, or English when <html lang="en">). The file input is cleared after a scan
- *   so the photo is not uploaded again with the form.
- * - Files over 15 MB are refused before upload.
+ *   A date of birth goes into a text field as dd/mm/yyyy (a year alone as it is), into an
+ *   <input type=date> as yyyy-mm-dd (a year alone does not fill it). Selects and radio
+ *   groups get the value (sex is "M"/"F"). `input` and `change` are fired on each field.
  */
 (function () {
   "use strict";
 
   var MAX_BYTES = 15 * 1024 * 1024;
+  // A card's QR code stays readable (4+ px a module) in a 1280 px picture of the card.
+  var QR_PHOTO_SIDE = 1280;
+  var FRAME_SIDE = 960;
+  var FRAME_INTERVAL_MS = 250;
   var FIELDS = {
     cccd: ["id_number", "full_name", "date_of_birth", "sex", "address"],
     bhyt: ["bhxh_code", "full_name", "date_of_birth", "sex"]
@@ -43,16 +53,26 @@
       filled: "Đã đọc mã QR và điền: %s. Vui lòng kiểm tra lại.",
       nothing: "Mã QR không có thông tin để điền vào tờ khai.",
       tooLarge: "Ảnh quá lớn: tối đa 15 MB.",
-      network: "Không gửi được ảnh. Hãy kiểm tra kết nối mạng và thử lại.",
-      busy: "Bạn đã quét quá nhiều lần. Vui lòng thử lại sau."
+      network: "Không gửi được. Hãy kiểm tra kết nối mạng và thử lại.",
+      busy: "Bạn đã quét quá nhiều lần. Vui lòng thử lại sau.",
+      opening: "Đang mở camera…",
+      looking: "Đưa mã QR vào giữa khung hình…",
+      denied: "Bạn chưa cho phép trang dùng camera. Hãy cho phép trong cài đặt của trình duyệt, hoặc chọn ảnh chụp mã QR bên dưới.",
+      noCamera: "Không mở được camera trên thiết bị này. Hãy chọn ảnh chụp mã QR bên dưới.",
+      noReader: "Trình duyệt này không đọc được mã QR từ camera. Hãy chọn ảnh chụp mã QR bên dưới."
     },
     en: {
       reading: "Reading the QR code…",
       filled: "The QR code was read and these fields filled in: %s. Please check them.",
       nothing: "The QR code holds nothing to fill in.",
       tooLarge: "The image is too large: 15 MB at most.",
-      network: "The picture could not be sent. Check the connection and try again.",
-      busy: "Too many scans. Please try again later."
+      network: "It could not be sent. Check the connection and try again.",
+      busy: "Too many scans. Please try again later.",
+      opening: "Opening the camera…",
+      looking: "Hold the QR code in the middle of the picture…",
+      denied: "The page may not use the camera. Allow it in the browser's settings, or choose a photo of the QR code below.",
+      noCamera: "The camera could not be opened on this device. Choose a photo of the QR code below.",
+      noReader: "This browser cannot read QR codes from the camera. Choose a photo of the QR code below."
     }
   }[lang];
 
@@ -69,7 +89,16 @@
       var fieldset = field.closest("fieldset");
       label = fieldset && fieldset.querySelector("legend");
     }
-    return label ? label.textContent.replace(/\s*\*\s*$/, "").trim() : field.name;
+    if (!label) { return field.name; }
+    var copy = label.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll(".optional"), function (n) { n.remove(); });
+    return copy.textContent.replace(/\s*\*\s*$/, "").trim();
+  }
+
+  function dateFor(field, value) {
+    var iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (field.type === "date") { return iso ? value : null; }
+    return iso ? iso[3] + "/" + iso[2] + "/" + iso[1] : value;
   }
 
   function setValue(form, name, value) {
@@ -85,7 +114,10 @@
       fire(hit);
       return first;
     }
-    if (first.type === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(value)) { return null; }
+    if (/date_of_birth$/.test(name)) {
+      value = dateFor(first, value);
+      if (value === null) { return null; }
+    }
     if (first.tagName === "SELECT") {
       var known = Array.prototype.some.call(first.options, function (o) { return o.value === value; });
       if (!known) { return null; }
@@ -101,70 +133,345 @@
     });
   }
 
+  // The errors shown for a field the scan has just filled no longer hold: remove them,
+  // and the error summary when nothing is left in it.
+  function clearErrors(field) {
+    var id = field.id;
+    var holder = field.closest && field.closest(".form-field, fieldset");
+    if (holder) {
+      holder.classList.remove("field-error");
+      Array.prototype.forEach.call(holder.querySelectorAll(".error-message"), function (n) {
+        n.remove();
+      });
+    }
+    field.removeAttribute("aria-invalid");
+    var described = (field.getAttribute("aria-describedby") || "").split(/\s+/)
+      .filter(function (ref) { return ref && document.getElementById(ref); });
+    if (described.length) {
+      field.setAttribute("aria-describedby", described.join(" "));
+    } else {
+      field.removeAttribute("aria-describedby");
+    }
+    var summary = document.querySelector(".error-summary");
+    if (!summary || !id) { return; }
+    Array.prototype.forEach.call(summary.querySelectorAll("a[href='#" + id + "']"), function (a) {
+      var item = a.closest("li");
+      if (item) { item.remove(); }
+    });
+    if (!summary.querySelector("li")) { summary.remove(); }
+  }
+
   function say(status, text, isError) {
     if (!status) { return; }
     status.textContent = text;
     status.classList.toggle("scan-status-error", Boolean(isError));
   }
 
-  function scan(input, container, status) {
-    var file = input.files && input.files[0];
-    if (!file) { return; }
-    if (file.size > MAX_BYTES) {
-      say(status, TEXT.tooLarge, true);
-      input.value = "";
-      return;
+  function base64(bytes) {
+    var text = "";
+    for (var i = 0; i < bytes.length; i += 1) { text += String.fromCharCode(bytes[i]); }
+    return window.btoa(text);
+  }
+
+  // BarcodeDetector gives text, not bytes. A reader that took UTF-8 bytes for Latin-1
+  // gives characters that are all below 256: their Latin-1 bytes are then the code's own.
+  function bytesOfText(text) {
+    var latin = true;
+    var high = false;
+    for (var i = 0; i < text.length; i += 1) {
+      var code = text.charCodeAt(i);
+      if (code > 255) { latin = false; break; }
+      if (code > 127) { high = true; }
     }
-    var form = input.form || container.closest("form") || container;
-    var kind = input.getAttribute("data-scan-kind") || "";
-    var prefix = input.getAttribute("data-scan-target-prefix") || "";
-    var wanted = (input.getAttribute("data-scan-fields") || "").split(/\s+/).filter(Boolean);
-    var body = new FormData();
-    body.append("image", file);
-    if (kind) { body.append("kind", kind); }
-    say(status, TEXT.reading, false);
-    input.setAttribute("aria-busy", "true");
-    fetch(input.getAttribute("data-scan-url") || "/api/v1/scan/", {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken(form), "Accept": "application/json",
-                 "Accept-Language": lang }
+    if (latin && high && window.TextDecoder) {
+      var bytes = new Uint8Array(text.length);
+      for (var j = 0; j < text.length; j += 1) { bytes[j] = text.charCodeAt(j); }
+      try {
+        new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+        return bytes;
+      } catch (e) { /* really Latin-1 text: encode it as UTF-8 below */ }
+    }
+    return new TextEncoder().encode(text);
+  }
+
+  function Scanner(form, status) {
+    this.form = form;
+    this.status = status;
+  }
+
+  // Sends a photo (Blob) or the bytes of a code (Uint8Array) to the API and fills the form.
+  Scanner.prototype.send = function (what, options) {
+    var self = this;
+    var headers = { "X-CSRFToken": csrfToken(this.form), "Accept": "application/json",
+                    "Accept-Language": lang };
+    var body;
+    if (what instanceof Uint8Array) {
+      var json = { payload: base64(what) };
+      if (options.kind) { json.kind = options.kind; }
+      body = JSON.stringify(json);
+      headers["Content-Type"] = "application/json";
+    } else {
+      body = new FormData();
+      body.append("image", what, what.name || "qr.jpg");
+      if (options.kind) { body.append("kind", options.kind); }
+    }
+    say(this.status, TEXT.reading, false);
+    return fetch(options.url || "/api/v1/scan/", {
+      method: "POST", body: body, credentials: "same-origin", headers: headers
     }).then(function (response) {
       if (response.status === 429) { throw { message: TEXT.busy }; }
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (!response.ok) {
-          var messages = data.image || data.kind || (data.detail ? [data.detail] : null);
+          var messages = data.payload || data.image || data.kind ||
+            (data.detail ? [data.detail] : null);
           throw { message: messages ? [].concat(messages)[0] : TEXT.network };
         }
         return data;
       });
     }).then(function (data) {
-      var names = wanted.length ? wanted : (FIELDS[data.kind] || []);
-      var filled = [];
-      names.forEach(function (name) {
-        var value = data.fields && data.fields[name];
-        if (!value) { return; }
-        var field = setValue(form, prefix + name, value);
-        if (field) { filled.push(labelOf(field)); }
-      });
-      if (data.kind === "cccd" && filled.length) { setValue(form, prefix + "id_type", "cccd"); }
-      say(status, filled.length ? TEXT.filled.replace("%s", filled.join(", ")) : TEXT.nothing,
-          !filled.length);
+      self.fill(data, options);
     }).catch(function (error) {
-      say(status, (error && error.message) || TEXT.network, true);
+      say(self.status, (error && error.message) || TEXT.network, true);
+    });
+  };
+
+  Scanner.prototype.fill = function (data, options) {
+    var form = this.form;
+    var prefix = options.prefix || "";
+    var names = options.fields && options.fields.length ? options.fields
+      : (FIELDS[data.kind] || []);
+    var filled = [];
+    names.forEach(function (name) {
+      var value = data.fields && data.fields[name];
+      if (!value) { return; }
+      var field = setValue(form, prefix + name, value);
+      if (field) {
+        filled.push(labelOf(field));
+        clearErrors(field);
+      }
+    });
+    if (data.kind === "cccd" && filled.length) {
+      var idType = setValue(form, prefix + "id_type", "cccd");
+      if (idType) { clearErrors(idType); }
+    }
+    say(this.status, filled.length ? TEXT.filled.replace("%s", filled.join(", ")) : TEXT.nothing,
+        !filled.length);
+  };
+
+  // --- reading a code in the page ---------------------------------------------------------
+
+  var zxingLoading = null;
+
+  function barcodeDetector() {
+    if (!("BarcodeDetector" in window)) { return Promise.resolve(null); }
+    return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+      return formats.indexOf("qr_code") >= 0 ? new window.BarcodeDetector({ formats: ["qr_code"] })
+        : null;
+    }).catch(function () { return null; });
+  }
+
+  function loadZxing(live) {
+    if (!zxingLoading) {
+      zxingLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = live.getAttribute("data-zxing-script");
+        script.onload = function () { resolve(window.ZXingWASM); };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      }).then(function (zxing) {
+        var wasm = live.getAttribute("data-zxing-wasm");
+        zxing.prepareZXingModule({
+          overrides: {
+            locateFile: function (path, prefix) {
+              return /\.wasm$/.test(path) ? wasm : prefix + path;
+            }
+          },
+          fireImmediately: true
+        });
+        return zxing;
+      });
+      zxingLoading.catch(function () { zxingLoading = null; });
+    }
+    return zxingLoading;
+  }
+
+  // A function frame -> Promise<Uint8Array|null>, from what this browser has.
+  function frameReader(live) {
+    return barcodeDetector().then(function (detector) {
+      if (detector) {
+        return function (source) {
+          return detector.detect(source).then(function (codes) {
+            return codes.length && codes[0].rawValue ? bytesOfText(codes[0].rawValue) : null;
+          });
+        };
+      }
+      if (!window.WebAssembly) { return null; }
+      return loadZxing(live).then(function (zxing) {
+        var canvas = document.createElement("canvas");
+        var options = { formats: ["QRCode"], tryHarder: true, maxNumberOfSymbols: 1 };
+        return function (video) {
+          var scale = Math.min(1, FRAME_SIDE / Math.max(video.videoWidth, video.videoHeight));
+          canvas.width = Math.round(video.videoWidth * scale);
+          canvas.height = Math.round(video.videoHeight * scale);
+          var context = canvas.getContext("2d", { willReadFrequently: true });
+          context.drawImage(video, 0, 0, canvas.width, canvas.height);
+          var pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+          return zxing.readBarcodes(pixels, options).then(function (results) {
+            var hit = results.filter(function (r) { return r.isValid && r.bytes; })[0];
+            return hit ? new Uint8Array(hit.bytes) : null;
+          });
+        };
+      });
+    });
+  }
+
+  function LiveScan(live, scanner) {
+    this.live = live;
+    this.scanner = scanner;
+    this.panel = live.querySelector("[data-scan-live-panel]");
+    this.video = live.querySelector("[data-scan-live-video]");
+    this.start = live.querySelector("[data-scan-live-start]");
+    this.stream = null;
+    this.timer = null;
+    this.options = {
+      kind: live.getAttribute("data-scan-kind") || "",
+      fields: (live.getAttribute("data-scan-fields") || "").split(/\s+/).filter(Boolean)
+    };
+  }
+
+  LiveScan.prototype.init = function () {
+    var self = this;
+    this.live.hidden = false;
+    this.start.addEventListener("click", function () { self.open(); });
+    this.live.querySelector("[data-scan-live-stop]").addEventListener("click", function () {
+      self.close();
+      self.start.focus();
+    });
+    window.addEventListener("pagehide", function () { self.close(); });
+  };
+
+  LiveScan.prototype.fail = function (text) {
+    this.close();
+    say(this.scanner.status, text, true);
+  };
+
+  LiveScan.prototype.open = function () {
+    var self = this;
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      say(this.scanner.status, TEXT.noCamera, true);
+      return;
+    }
+    say(this.scanner.status, TEXT.opening, false);
+    // The reader loads while the citizen answers the camera prompt.
+    var reader = frameReader(this.live).catch(function () { return null; });
+    this.start.disabled = true;
+    navigator.mediaDevices.getUserMedia({
+      audio: false,
+      video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 },
+               height: { ideal: 720 } }
+    }).then(function (stream) {
+      self.stream = stream;
+      return reader.then(function (read) {
+        if (!self.stream) { return; }
+        if (!read) { self.fail(TEXT.noReader); return; }
+        self.video.srcObject = stream;
+        self.panel.hidden = false;
+        self.start.hidden = true;
+        return self.video.play().then(function () {
+          say(self.scanner.status, TEXT.looking, false);
+          self.watch(read);
+        });
+      });
+    }, function (error) {
+      var name = error && error.name;
+      self.fail(name === "NotAllowedError" || name === "SecurityError" ? TEXT.denied
+        : TEXT.noCamera);
+    }).catch(function () {
+      self.fail(TEXT.noCamera);
+    }).then(function () {
+      self.start.disabled = false;
+    });
+  };
+
+  LiveScan.prototype.watch = function (read) {
+    var self = this;
+    var tick = function () {
+      if (!self.stream) { return; }
+      var ready = self.video.readyState >= 2 && self.video.videoWidth > 0;
+      var attempt = ready ? read(self.video) : Promise.resolve(null);
+      attempt.catch(function () { return null; }).then(function (bytes) {
+        if (!self.stream) { return; }
+        if (bytes && bytes.length) {
+          self.close();
+          self.scanner.send(bytes, self.options);
+          return;
+        }
+        self.timer = window.setTimeout(tick, FRAME_INTERVAL_MS);
+      });
+    };
+    tick();
+  };
+
+  LiveScan.prototype.close = function () {
+    if (this.timer) { window.clearTimeout(this.timer); this.timer = null; }
+    if (this.stream) {
+      this.stream.getTracks().forEach(function (track) { track.stop(); });
+    }
+    this.stream = null;
+    this.video.srcObject = null;
+    this.panel.hidden = true;
+    this.start.hidden = false;
+  };
+
+  // --- a photo chosen ---------------------------------------------------------------------
+
+  function scanPhoto(input, scanner) {
+    var file = input.files && input.files[0];
+    if (!file) { return; }
+    input.value = "";  // the photo is not sent again with the form
+    if (file.size > MAX_BYTES) {
+      say(scanner.status, TEXT.tooLarge, true);
+      return;
+    }
+    var options = {
+      kind: input.getAttribute("data-scan-kind") || "",
+      url: input.getAttribute("data-scan-url") || "",
+      prefix: input.getAttribute("data-scan-target-prefix") || "",
+      fields: (input.getAttribute("data-scan-fields") || "").split(/\s+/).filter(Boolean)
+    };
+    say(scanner.status, TEXT.reading, false);
+    input.setAttribute("aria-busy", "true");
+    barcodeDetector().then(function (detector) {
+      if (!detector || !window.createImageBitmap) { return null; }
+      return createImageBitmap(file).then(function (bitmap) {
+        return detector.detect(bitmap).then(function (codes) {
+          return codes.length && codes[0].rawValue ? bytesOfText(codes[0].rawValue) : null;
+        });
+      }).catch(function () { return null; });
+    }).then(function (bytes) {
+      if (bytes) { return bytes; }
+      var shrink = window.vssidShrinkImage ? window.vssidShrinkImage(file, QR_PHOTO_SIDE, 0.85, true)
+        : Promise.resolve(null);
+      return shrink.then(function (blob) { return blob || file; });
+    }).then(function (what) {
+      return scanner.send(what, options);
     }).then(function () {
       input.removeAttribute("aria-busy");
-      input.value = "";
     });
   }
 
   function init() {
-    if (!window.fetch || !window.FormData) { return; }
-    var inputs = document.querySelectorAll("input[type=file][data-scan-kind]");
-    Array.prototype.forEach.call(inputs, function (input) {
-      var container = (input.closest && input.closest("[data-scan-form]")) || input.form ||
-        document.body;
+    if (!window.fetch || !window.FormData || !window.Promise) { return; }
+    var containers = [];
+    Array.prototype.forEach.call(
+      document.querySelectorAll("[data-scan-form], form input[type=file][data-scan-kind]"),
+      function (element) {
+        var container = element.matches("[data-scan-form]") ? element
+          : (element.closest("[data-scan-form]") || element.form);
+        if (containers.indexOf(container) < 0) { containers.push(container); }
+      });
+    containers.forEach(function (container) {
+      var form = container.closest("form") || container;
       var status = container.querySelector("[data-scan-status]");
       if (!status) {
         status = document.createElement("p");
@@ -172,13 +479,22 @@
         status.setAttribute("role", "status");
         status.setAttribute("aria-live", "polite");
         status.setAttribute("data-scan-status", "");
-        input.parentNode.insertBefore(status, input.nextSibling);
+        container.appendChild(status);
       }
+      var scanner = new Scanner(form, status);
       Array.prototype.forEach.call(
         container.querySelectorAll(".scan-submit, [data-scan-fallback]"),
         function (button) { button.hidden = true; }
       );
-      input.addEventListener("change", function () { scan(input, container, status); });
+      Array.prototype.forEach.call(container.querySelectorAll("input[type=file][data-scan-kind]"),
+        function (input) {
+          input.addEventListener("change", function () { scanPhoto(input, scanner); });
+        });
+      var live = container.querySelector("[data-scan-live]");
+      if (live && navigator.mediaDevices && navigator.mediaDevices.getUserMedia &&
+          (("BarcodeDetector" in window) || window.WebAssembly)) {
+        new LiveScan(live, scanner).init();
+      }
     });
   }
 

@@ -19,8 +19,9 @@ def newcomer():
     return UserFactory(must_change_password=True)
 
 
-@pytest.mark.parametrize("path", ["/", "/tra-cuu/the-bhyt/", "/declarations/status/",
-                                  "/tra-cuu/co-quan-bhxh/"])
+@pytest.mark.parametrize("path", ["/", reverse("accounts:my_card"),
+                                  reverse("declarations:status_lookup"),
+                                  reverse("registry:offices")])
 def test_every_page_leads_to_the_new_password_page(client, newcomer, path):
     client.force_login(newcomer)
     response = client.get(path)

@@ -99,9 +99,10 @@ def test_too_large(client):
     assert response.json() == {"image": ["Ảnh quá lớn: tối đa 15 MB."]}
 
 
-def test_json_body_is_refused(client):
-    response = client.post(URL, {"image": "x"}, format="json")
-    assert response.status_code == 415
+def test_json_body_cannot_carry_a_photo(client):
+    response = client.post(URL, {"image": "x"}, format="json", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400
+    assert response.json()["image"] == ["Chọn ảnh chụp mã QR trên thẻ CCCD hoặc thẻ BHYT."]
 
 
 def test_english_messages(client):
@@ -142,3 +143,67 @@ def test_throttled(client, settings):
     finally:
         ScopedRateThrottle.THROTTLE_RATES = original
     assert codes == [400, 400, 429]
+
+
+# --- the raw bytes of a QR code read by the browser's camera ----------------------------
+
+def b64(data: bytes) -> str:
+    import base64
+    return base64.b64encode(data).decode()
+
+
+def test_payload_read_by_the_camera_is_parsed_like_a_photo(client):
+    from accounts.scanning import scan_image
+
+    by_photo = scan_image(qr_jpeg(MISGUESSED_CCCD), kind="cccd")
+    response = client.post(URL, {"payload": b64(MISGUESSED_CCCD.encode()), "kind": "cccd"},
+                           format="json")
+    assert response.status_code == 200, response.content
+    assert response.json() == {"kind": by_photo.kind, "fields": by_photo.fields}
+
+
+def test_payload_as_form_field_too(client):
+    import random
+
+    person = fake_person(random.Random(8))
+    response = client.post(URL, {"payload": b64(bhyt_payload(person).encode())})
+    assert response.status_code == 200, response.content
+    assert response.json()["fields"]["full_name"] == person["name"]
+
+
+def test_payload_not_utf8_is_refused_as_the_server_would(client):
+    # The same bytes decoded as Latin-1 by a reader would be mojibake: the server decodes
+    # UTF-8 strictly, as it does for a photo's code.
+    raw = MISGUESSED_CCCD.encode("utf-8").decode("latin-1").encode("cp1258", "replace")
+    response = client.post(URL, {"payload": b64(raw)}, format="json",
+                           HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400
+    assert "không phải mã QR" in response.json()["payload"][0]
+
+
+@pytest.mark.parametrize("value", ["***", "YQ", "", "   "])
+def test_payload_malformed_base64(client, value):
+    response = client.post(URL, {"payload": value}, format="json", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400
+    assert response.json()
+
+
+def test_payload_too_long(client):
+    response = client.post(URL, {"payload": b64(b"x" * 5000)}, format="json",
+                           HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400
+    assert "quá dài" in response.json()["payload"][0]
+
+
+def test_payload_of_the_other_card(client):
+    response = client.post(URL, {"payload": b64(MISGUESSED_CCCD.encode()), "kind": "bhyt"},
+                           format="json", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400
+    assert "không phải thẻ BHYT" in response.json()["payload"][0]
+
+
+def test_image_and_payload_together_or_neither(client):
+    both = client.post(URL, {"image": upload(qr_jpeg(MISGUESSED_CCCD)),
+                             "payload": b64(MISGUESSED_CCCD.encode())}, format="multipart")
+    neither = client.post(URL, {"kind": "cccd"}, format="json")
+    assert both.status_code == neither.status_code == 400

@@ -13,6 +13,7 @@ from notifications.models import OutboundMessage
 from tests.accounts.factories import UserFactory
 from tests.declarations.child_helpers import a_child, family, submit_child
 from tests.declarations.registration_helpers import registration_data, sample_photos
+from tests.declarations.short_link_helpers import short_link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_files_the_declaration_with_the_guardians_phone_and_email(
     assert record.actor_id == guardian.pk and record.data["kind"] == "child_registration"
     sms = OutboundMessage.objects.get(channel="sms")
     assert sms.recipient == guardian.phone
-    assert "/to-khai/tai/" in sms.body and declaration.number in sms.body
+    assert short_link_in(sms.body) and declaration.number in sms.body
     email = OutboundMessage.objects.get(channel="email")
     assert email.recipient == "quan.leminh@example.com"
     assert email.attachments and email.attachments[0]["filename"].endswith(".pdf")

@@ -38,7 +38,8 @@ def _walk_to_commitment(client, child, office):
 
 def test_anonymous_is_sent_to_login_and_staff_refused(client):
     response = client.get(child_step("child"))
-    assert response.status_code == 302 and "/accounts/login/" in response.url
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login") + "?next=")
     from tests.accounts.factories import UserFactory
     client.force_login(UserFactory(staff=True))
     assert client.get(child_step("child")).status_code == 403
@@ -106,7 +107,7 @@ def test_later_steps_cannot_be_skipped_to(client):
     _logged_in(client, guardian)
     response = client.get(child_step("commitment"))
     assert response.status_code == 302 and response.url == child_step("child")
-    assert client.get(child_step("nonsense")).status_code == 404
+    assert client.get(reverse("declarations:child_register") + "nonsense/").status_code == 404
 
 
 def test_photos_are_required_and_bad_files_refused(client):
@@ -192,3 +193,26 @@ def test_photo_uploads_share_the_per_address_photo_limit(client, settings):
     assert response.status_code == 200
     assert "Bạn đã tải lên quá nhiều ảnh" in response.content.decode()
     assert list(client.session[SESSION_KEY]["photos"]) == ["portrait"]
+
+
+def test_commitment_shows_the_name_the_declaration_will_carry(client):
+    """Typed without diacritics in another case, the name is shown as the registry writes
+    it, also when the registry respells it after step 1 (issue #12 item 9.2)."""
+    guardian, office = family()
+    child = a_child(office)
+    _logged_in(client, guardian)
+    response = client.post(child_step("child"), {
+        "bhxh_code": f" {child.bhxh_code} ", "full_name": "  le  MINH duc ",
+        "relationship": "father"})
+    assert response.status_code == 302
+    client.post(child_step("photos"), {**child_photo_files(), "action": "next"})
+    client.post(child_step("office"), {"office": office.code, "action": "next"})
+    page = client.get(child_step("commitment")).content.decode()
+    assert 'data-testid="review-full_name">Lê Minh Đức<' in page
+
+    child.full_name = "LÊ MINH ĐỨC"
+    child.save()
+    page = client.get(child_step("commitment")).content.decode()
+    assert 'data-testid="review-full_name">LÊ MINH ĐỨC<' in page
+    assert client.post(child_step("commitment"), {"action": "accept"}).status_code == 302
+    assert Declaration.objects.get().full_name == "LÊ MINH ĐỨC"

@@ -2,7 +2,6 @@
 API; and nobody else's — tried by id, file URL and API as another guardian, after the
 child's 18th birthday, and with forged or expired links."""
 import datetime
-import re
 
 import pytest
 from django.core import signing
@@ -17,6 +16,7 @@ from guardians.models import GuardianLink
 from notifications.models import OutboundMessage
 from tests.declarations.child_helpers import a_child, child_photo_files, family, submit_child
 from tests.declarations.review_helpers import CONTEXT, officer
+from tests.declarations.short_link_helpers import short_link_path_in
 
 pytestmark = pytest.mark.django_db
 
@@ -126,10 +126,15 @@ def test_the_sms_link_downloads_the_pdf_and_nothing_else(filed):
     declaration = filed["declaration"]
     client = Client()
     sms = OutboundMessage.objects.filter(channel="sms").order_by("pk").first()
-    path = re.search(r"/to-khai/tai/[^/\s]+/", sms.body).group(0)
+    short = short_link_path_in(sms.body)
+    response = client.get(short)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Referrer-Policy"] == "strict-origin"
+    # The signed link (in the e-mail, and in the SMS sent before short links) alike.
+    path = pdf_download_path(declaration)
     response = client.get(path)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     token = path.rstrip("/").rsplit("/", 1)[-1]
     forged = signing.TimestampSigner(salt="x").sign(declaration.number)
     for bad in (token[:-2] + "zz", forged, "DK2611-AAAAAA", "%00"):
@@ -137,6 +142,7 @@ def test_the_sms_link_downloads_the_pdf_and_nothing_else(filed):
                           ).status_code == 404
     with freeze_time(datetime.datetime.now() + datetime.timedelta(days=31)):
         assert client.get(path).status_code == 404
+        assert client.get(short).status_code == 410
 
 
 def test_share_by_email_attaches_the_pdf_and_is_limited(filed, settings):

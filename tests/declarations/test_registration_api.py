@@ -58,7 +58,7 @@ def test_created(api):
     assert set(body) == {"number", "status", "status_url"}
     assert body["status"] == "submitted"
     declaration = Declaration.objects.get(number=body["number"])
-    assert "/declarations/status/" in body["status_url"]
+    assert "/to-khai/trang-thai/" in body["status_url"]
     assert declaration.attachments.count() == 3
     assert declaration.send_email is True
     assert declaration.language == "vi"

@@ -61,7 +61,11 @@ def test_start_shows_step_one_with_indicator_and_scan_helper(client):
     assert response.status_code == 200
     assert 'aria-current="step"' in html
     assert "Bước 1/4" in html
-    assert 'accept="image/*"' in html and 'capture="environment"' in html
+    assert 'accept="image/*"' in html
+    # Camera or gallery at the citizen's choice: no control forces the camera; the live
+    # scan (scan.js) opens it inside the page.
+    assert "capture=" not in html
+    assert 'data-testid="scan-live"' in html
     assert reverse("declarations:register_scan") in html
     assert "<script src=" in html and "js/registration.js" in html
     assert "style=" not in html
@@ -182,7 +186,7 @@ def test_office_picker_filters_by_province_and_labels(client):
         return html.split('name="office"')[1].split("</select>")[0]
 
     html = client.get(step("office") + "?province=01").content.decode()
-    assert "(001) BHXH TP. Hà Nội - BHXH cơ sở Đống Đa" in office_select(html)
+    assert "(00121) BHXH TP. Hà Nội - BHXH cơ sở Đống Đa" in office_select(html)
     assert "Hồ Chí Minh" not in office_select(html)
     # every office is in the <template> registration.js filters in place
     assert 'data-province="79">(079) BHXH TP. Hồ Chí Minh' in html
@@ -205,7 +209,7 @@ def test_whole_journey_submits(client):
     person, office = person_and_office()
     walk_to_review(client, person, office, email="anh@example.vn", send_email="on")
     review = client.get(step("review")).content.decode()
-    assert person.full_name in review and "(001) BHXH TP. Hà Nội - BHXH cơ sở Đống Đa" in review
+    assert person.full_name in review and "(00121) BHXH TP. Hà Nội - BHXH cơ sở Đống Đa" in review
     response = client.post(step("review"), {"action": "submit"})
     assert "Vui lòng đánh dấu cam kết" in response.content.decode()
     draft_files = [m["name"] for m in client.session[SESSION_KEY]["photos"].values()]
@@ -262,11 +266,12 @@ def test_scan_cccd_fills_the_form_and_keeps_typed_values(client):
     html = client.get(step("personal")).content.decode()
     assert CCCD_FOR_1990_WOMAN in html
     assert "Nguyễn Thị Ánh" in html
-    assert "1990-05-17" in html
+    assert 'value="17/05/1990"' in html  # the date as every web form shows it
     assert person.bhxh_code in html and "0912345678" in html
     assert "Đã đọc mã QR" in html
     draft = client.session[SESSION_KEY]["personal"]
     assert draft["sex"] == "F" and draft["id_type"] == "cccd"
+    assert draft["date_of_birth"] == "1990-05-17"
 
 
 def test_scan_bhyt_fills_code_and_name(client):
@@ -424,3 +429,69 @@ def test_photo_uploads_are_rate_limited_per_address_before_decoding(client, sett
     assert html.count("Bạn đã tải lên quá nhiều ảnh. Vui lòng thử lại sau một giờ.") >= 2
     assert decoded == ["portrait.jpg", "id_front.jpg", "id_back.jpg", "portrait.jpg"]
     assert list(other.session[SESSION_KEY]["photos"]) == ["portrait"]
+
+
+def _review_value(html: str, field: str) -> str:
+    import re
+
+    return re.search(rf'data-testid="review-{field}">([^<]*)<', html).group(1)
+
+
+def test_review_shows_what_the_declaration_will_carry(client):
+    """The name typed in another case, spacing and without diacritics matches the registry:
+    the review shows the registry's spelling (and the phone, address and e-mail as they
+    will be stored), and the declaration carries exactly that (issue #12 item 9.2)."""
+    person, office = person_and_office()
+    response = client.post(step("personal"), personal_post(
+        person, full_name="  nguyen   THI anh ", address="Số 12   phố Huế,  Hà Nội",
+        phone="0912 345 678"))
+    assert response.status_code == 302
+    client.post(step("photos"), {**photo_files(), "action": "next"})
+    response = client.post(step("office"), {"office": office.code, "action": "next",
+                                            "email": "Anh@Example.VN"})
+    assert response.status_code == 302
+    review = client.get(step("review")).content.decode()
+    shown = {field: _review_value(review, field)
+             for field in ("full_name", "address", "phone", "email", "id_number")}
+    assert shown == {"full_name": "Nguyễn Thị Ánh", "address": "Số 12 phố Huế, Hà Nội",
+                     "phone": "+84912345678", "email": "Anh@example.vn",
+                     "id_number": CCCD_FOR_1990_WOMAN}
+    assert "nguyen" not in review.lower()
+
+    # The registry respells the name meanwhile (same letters): the review follows it.
+    person.full_name = "NGUYỄN THỊ ÁNH"
+    person.save()
+    review = client.get(step("review")).content.decode()
+    assert _review_value(review, "full_name") == "NGUYỄN THỊ ÁNH"
+
+    assert client.post(step("review"), {"action": "submit", "commitment": "on"}
+                       ).status_code == 302
+    declaration = Declaration.objects.get()
+    assert (declaration.full_name, declaration.address, declaration.phone, declaration.email,
+            declaration.id_number) == ("NGUYỄN THỊ ÁNH", "Số 12 phố Huế, Hà Nội",
+                                       "+84912345678", "Anh@example.vn", CCCD_FOR_1990_WOMAN)
+
+
+def test_review_says_when_nothing_can_be_sent_any_more(client):
+    from tests.accounts.factories import UserFactory
+
+    person, office = person_and_office()
+    walk_to_review(client, person, office)
+    UserFactory(insured_person=person, phone="+84987654678")  # an account meanwhile
+    review = client.get(step("review")).content.decode()
+    assert 'data-testid="error-summary"' in review
+    assert "đã được đăng ký tài khoản" in review
+
+
+def test_date_of_birth_typed_dd_mm_yyyy_goes_through_and_comes_back_so(client):
+    person, office = person_and_office()  # born 17/05/1990
+    response = client.post(step("personal"), personal_post(person, date_of_birth="17/05/1990"))
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY]["personal"]["date_of_birth"] == "1990-05-17"
+    html = client.get(step("personal")).content.decode()
+    assert 'value="17/05/1990"' in html and 'type="date"' not in html
+    # A date that does not exist keeps the citizen on step 1 with what was typed.
+    response = client.post(step("personal"), personal_post(person, date_of_birth="31/02/1990"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ngày sinh không tồn tại." in html and 'value="31/02/1990"' in html

@@ -18,6 +18,7 @@ from notifications.models import OutboundMessage
 from notifications.selectors import messages_concerning
 from tests.accounts.factories import UserFactory
 from tests.declarations.review_helpers import CONTEXT, declaration_for, officer, two_provinces
+from tests.declarations.short_link_helpers import short_link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def test_approve_creates_the_account_with_a_temporary_password(
     assert user.check_password(password)
     assert password not in sms.body and "********" in sms.body
     assert sent[0].body.isascii() and declaration.number in sent[0].body
-    assert "/declarations/status/" in sent[0].body
+    assert short_link_in(sent[0].body)
     assert password not in str(AuditRecord.objects.values_list("data", flat=True))
     # The e-mail (asked for) says where the password went, never the password.
     email = messages_concerning(approved, channel="email").get(
@@ -189,7 +190,7 @@ def test_reject_notifies_with_the_reason_and_a_notice_pdf(
     assert rejected.rejection_notice_pdf  # rendered after commit (tasks run in-process)
     sms = messages_concerning(rejected, channel="sms").get(dedup_key__endswith=":rejected:sms")
     assert "Ho ten hoac ngay sinh khac voi giay to tuy than" in sms.body
-    assert "/declarations/status/" in sms.body and not sms.sensitive
+    assert short_link_in(sms.body) and not sms.sensitive
     sent = [m for m in mail.outbox if "không được chấp nhận" in m.subject]
     assert len(sent) == 1
     assert "Nguyễn Thị Ánh" in sent[0].body

@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from declarations.models import Declaration
@@ -56,11 +57,11 @@ def test_parent_registers_a_child_and_follows_them(
     page.add_init_script(SHARE_STUB)
 
     # Login, then "Dịch vụ công" → "Đăng ký tài khoản cho con".
-    page.goto("/accounts/login/")
+    page.goto(reverse("accounts:login"))
     page.get_by_label("Mã số BHXH hoặc tên đăng nhập").fill(guardian.username)
     page.get_by_label("Mật khẩu").fill(DEFAULT_PASSWORD)
     page.locator("main").get_by_role("button", name="Đăng nhập").click()
-    page.goto("/dich-vu-cong/")
+    page.goto(reverse("public_services"))
     step("public-services")
     page.get_by_role("link", name="Đăng ký tài khoản cho con").click()
     expect(page.get_by_role("heading", level=2)).to_contain_text("Bước 1/4")
@@ -127,10 +128,11 @@ def test_parent_registers_a_child_and_follows_them(
     page.get_by_test_id("share-email-submit").click()
     expect(page.locator(".messages")).to_contain_text("Tờ khai sẽ được gửi")
 
-    # The SMS to the parent carries a link that downloads the PDF without logging in.
+    # The SMS to the parent carries a short link that downloads the PDF without logging in.
     records = [json.loads(line) for line in outbox.read_text().splitlines()]
     [receipt] = [r for r in records if r["to"] == PHONE]
-    link = re.search(r"https?://\S+/to-khai/tai/\S+/", receipt["body"]).group(0)
+    short = re.escape(reverse("short_links:open", kwargs={"token": "T"})[:-1])
+    link = re.search(r"https?://\S+" + short + r"[0-9A-Za-z]+", receipt["body"]).group(0)
     stranger = browser.new_context(base_url=base_url)
     try:
         response = stranger.request.get(link)
@@ -156,7 +158,7 @@ def test_parent_registers_a_child_and_follows_them(
     assert GuardianLink.objects.filter(guardian=guardian, child=child).exists()
 
     # The family view: the child, the card with its QR.
-    page.goto("/gia-dinh/")
+    page.goto(reverse("guardians:family"))
     expect(page.locator("main")).to_contain_text("Lê Minh Đức")
     _no_sideways_scroll(page)
     step("family")

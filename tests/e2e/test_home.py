@@ -54,7 +54,7 @@ def test_home_by_keyboard_alone(page, step):
     step("first-flow-focused")
 
     page.keyboard.press("Enter")
-    # The flow may redirect to its first step (/declarations/register/ -> .../personal/).
+    # The flow may redirect to its first step (/to-khai/dang-ky/ -> .../thong-tin/).
     page.wait_for_url(lambda url: urlsplit(url).path.startswith(target))
     step("flow-opened")
     expect(page.locator("h1")).to_be_visible()

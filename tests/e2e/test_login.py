@@ -1,5 +1,6 @@
 """Journey: a citizen logs in with the BHXH code, sees the errors first, then logs out."""
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
@@ -11,7 +12,7 @@ def citizen(transactional_db):
 
 
 def test_login_with_errors_then_success_then_logout(page, step, citizen):
-    page.goto("/accounts/login/")
+    page.goto(reverse("accounts:login"))
     page.locator("main").get_by_role("button", name="Đăng nhập").click()
     summary = page.get_by_test_id("error-summary")
     expect(summary).to_be_visible()

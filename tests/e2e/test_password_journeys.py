@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -115,8 +116,13 @@ def _newest_otp(page, outbox_file, *, what: str) -> str:
     return code
 
 
+def _ends_at(url_name: str) -> re.Pattern:
+    """The page's URL ends at the page named `url_name` (no query string)."""
+    return re.compile(re.escape(reverse(url_name)) + "$")
+
+
 def _login(page, password: str) -> None:
-    page.goto("/accounts/login/")
+    page.goto(reverse("accounts:login"))
     _in_vietnamese(page)
     page.get_by_label("Mã số BHXH hoặc tên đăng nhập").fill(BHXH_CODE)
     page.get_by_label("Mật khẩu").fill(password)
@@ -131,9 +137,9 @@ def _logged_in(page) -> None:
 def _ask_reset_code(page) -> None:
     """From the login page: "Quên mật khẩu?", then the BHXH code and the phone as printed
     on a card or a contract ("0912 345 678")."""
-    page.goto("/accounts/login/")
+    page.goto(reverse("accounts:login"))
     page.get_by_test_id("forgot-password").click()
-    expect(page).to_have_url(re.compile(r"/accounts/password/forgot/$"))
+    expect(page).to_have_url(_ends_at("accounts:password_reset"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Quên mật khẩu")
     _in_vietnamese(page)
     _no_sideways_scroll(page)
@@ -141,7 +147,7 @@ def _ask_reset_code(page) -> None:
     expect(page.get_by_label("Qua SMS tới số điện thoại đã đăng ký")).to_be_checked()
     page.get_by_label("Số điện thoại di động đã đăng ký").fill(PHONE_AS_PRINTED)
     page.get_by_role("button", name="Gửi mã OTP").click()
-    expect(page).to_have_url(re.compile(r"/accounts/password/forgot/confirm/$"))
+    expect(page).to_have_url(_ends_at("accounts:password_reset_confirm"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Đặt lại mật khẩu")
     expect(page.get_by_test_id("otp-sent")).to_contain_text(
         "mã OTP gồm 6 chữ số đã được gửi qua SMS tới số đó"
@@ -176,7 +182,7 @@ def test_change_password_with_the_sms_otp(phone_page, step, outbox, citizen):
     _login(page, DEFAULT_PASSWORD)
     _logged_in(page)
 
-    page.goto("/accounts/password/change/")
+    page.goto(reverse("accounts:password_change"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Đổi mật khẩu")
     _in_vietnamese(page)
     _no_sideways_scroll(page)
@@ -186,7 +192,7 @@ def test_change_password_with_the_sms_otp(phone_page, step, outbox, citizen):
     step("change-form-filled")
     page.get_by_role("button", name="Gửi mã OTP").click()
 
-    expect(page).to_have_url(re.compile(r"/accounts/password/change/confirm/$"))
+    expect(page).to_have_url(_ends_at("accounts:password_change_confirm"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Nhập mã OTP để đổi mật khẩu")
     expect(page.get_by_test_id("otp-sent")).to_contain_text("tới số ···678")
     _otp_page_checks(page, screenshot=True)
@@ -237,7 +243,7 @@ def test_forgotten_password_reset_with_the_sms_otp(phone_page, step, outbox, cit
     code = _newest_otp(page, outbox, what="dat lai mat khau")
     assert _submit_reset(page, code, RESET_PASSWORD) == ""
 
-    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    expect(page).to_have_url(_ends_at("accounts:login"))
     expect(page.locator(".message-success")).to_have_text(
         "Đã đặt mật khẩu mới. Hãy đăng nhập bằng mã số BHXH và mật khẩu mới."
     )
@@ -265,7 +271,7 @@ def test_wrong_otp_five_times_cancels_the_code(phone_page, step, outbox, citizen
     for delay in (0, 1.1, 2.1, 4.1, 8.1):
         time.sleep(delay)
         answer = _submit_reset(page, wrong, RESET_PASSWORD)
-        expect(page).to_have_url(re.compile(r"/accounts/password/forgot/confirm/$"))
+        expect(page).to_have_url(_ends_at("accounts:password_reset_confirm"))
         assert MSG_WRONG in answer, answer
     expect(page.get_by_label(OTP_LABEL)).to_have_attribute("aria-invalid", "true")
     _in_vietnamese(page)
@@ -276,7 +282,7 @@ def test_wrong_otp_five_times_cancels_the_code(phone_page, step, outbox, citizen
     # Even the right code is refused now, and the password stays the same.
     answer = _submit_reset(page, code, RESET_PASSWORD)
     assert MSG_WRONG in answer, answer
-    expect(page).to_have_url(re.compile(r"/accounts/password/forgot/confirm/$"))
+    expect(page).to_have_url(_ends_at("accounts:password_reset_confirm"))
     _in_vietnamese(page)
     _no_sideways_scroll(page)
     step("right-code-refused")

@@ -5,6 +5,7 @@ import io
 
 import pytest
 import segno
+from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -52,7 +53,7 @@ def test_registration_journey_on_a_phone(phone_page, step, tmp_path):
         photos.append(photo)
 
     # Step 1: the step indicator, the QR helper.
-    page.goto("/declarations/register/")
+    page.goto(reverse("declarations:register"))
     expect(page.get_by_test_id("steps")).to_be_visible()
     expect(page.locator(".registration-steps li[aria-current=step]")).to_contain_text(
         "Thông tin cá nhân"
@@ -70,7 +71,7 @@ def test_registration_journey_on_a_phone(phone_page, step, tmp_path):
         page.wait_for_load_state()
     expect(id_number).to_have_value(CCCD_FOR_1990_WOMAN)
     expect(page.locator("#id_full_name")).to_have_value("Nguyễn Thị Ánh")
-    expect(page.locator("#id_date_of_birth")).to_have_value("1990-05-17")
+    expect(page.locator("#id_date_of_birth")).to_have_value("17/05/1990")
     expect(page.locator("#id_sex")).to_have_value("F")
     expect(page.locator("#id_address")).to_have_value(
         "Số 12 phố Huế, phường Hai Bà Trưng, Hà Nội"
@@ -126,10 +127,11 @@ def test_registration_journey_on_a_phone(phone_page, step, tmp_path):
     step("office")
     page.get_by_test_id("next").click()
 
-    # Step 4: review and send.
-    expect(page.get_by_test_id("review-full_name")).to_have_text("NGUYỄN THỊ ÁNH")
+    # Step 4: review and send. The name typed in capitals is shown as the registry writes
+    # it, as the declaration and its PDF will carry it.
+    expect(page.get_by_test_id("review-full_name")).to_have_text("Nguyễn Thị Ánh")
     expect(page.get_by_test_id("review-office")).to_have_text(
-        "(001) BHXH TP. Hà Nội - BHXH cơ sở Đống Đa"
+        "(00121) BHXH TP. Hà Nội - BHXH cơ sở Đống Đa"
     )
     page.get_by_label("Tôi cam đoan", exact=False).check()
     _no_sideways_scroll(page)
@@ -142,6 +144,7 @@ def test_registration_journey_on_a_phone(phone_page, step, tmp_path):
     declaration = Declaration.objects.get()
     expect(number).to_have_text(declaration.number)
     assert declaration.attachments.count() == 3
+    assert declaration.full_name == "Nguyễn Thị Ánh"
     assert OutboundMessage.objects.filter(channel="sms", recipient="+84912345678").exists()
     step("sent")
 

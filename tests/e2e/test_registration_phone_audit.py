@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from declarations.models import Declaration
@@ -21,6 +22,7 @@ from tests.declarations.registration_helpers import (
     jpeg_bytes,
     person_and_office,
 )
+from tests.declarations.registration_helpers import step as step_url
 from tests.registry.factories import (
     HealthFacilityFactory,
     HealthInsuranceCardFactory,
@@ -85,7 +87,7 @@ def test_registration_steps_at_360px_with_hostile_input(phone_page, tmp_path):
     bad = tmp_path / "bad.jpg"
     bad.write_bytes(b"<?php echo 1; ?>")
 
-    page.goto("/declarations/register/")
+    page.goto(reverse("declarations:register"))
     check(page, "reg-1-personal")
     page.get_by_test_id("next").click()
     check(page, "reg-1-personal-empty-errors", errors=True)
@@ -105,7 +107,7 @@ def test_registration_steps_at_360px_with_hostile_input(phone_page, tmp_path):
     page.get_by_label("Địa chỉ thường trú").fill("Số 12 phố Huế, Hà Nội")
     page.get_by_label("Số điện thoại di động").fill("0912 345 678")
     page.get_by_test_id("next").click()
-    expect(page).to_have_url(re.compile(r"/register/photos/"))
+    expect(page).to_have_url(re.compile(re.escape(step_url("photos"))))
     check(page, "reg-2-photos")
 
     page.get_by_test_id("photo-portrait").set_input_files(str(bad))
@@ -115,7 +117,7 @@ def test_registration_steps_at_360px_with_hostile_input(phone_page, tmp_path):
     for kind, path in zip(("portrait", "id_front", "id_back"), photos, strict=True):
         page.get_by_test_id(f"photo-{kind}").set_input_files(str(path))
     page.get_by_test_id("next").click()
-    expect(page).to_have_url(re.compile(r"/register/office/"))
+    expect(page).to_have_url(re.compile(re.escape(step_url("office"))))
     check(page, "reg-3-office")
 
     page.get_by_label("Gửi email tờ khai", exact=False).check()
@@ -125,7 +127,7 @@ def test_registration_steps_at_360px_with_hostile_input(phone_page, tmp_path):
     page.get_by_label("Cơ quan BHXH tiếp nhận tờ khai").select_option(office.code)
     page.locator("#id_email").fill("anh@example.vn")
     page.get_by_test_id("next").click()
-    expect(page).to_have_url(re.compile(r"/register/review/"))
+    expect(page).to_have_url(re.compile(re.escape(step_url("review"))))
     check(page, "reg-4-review")
 
     page.get_by_test_id("submit").click()
@@ -144,15 +146,15 @@ def test_registration_steps_at_360px_with_hostile_input(phone_page, tmp_path):
 
     page.get_by_label(re.compile("Tôi cam đoan")).check()
     page.get_by_test_id("submit").click()
-    expect(page).to_have_url(re.compile(r"/register/sent/"))
+    expect(page).to_have_url(re.compile(re.escape(reverse("declarations:register_sent"))))
     check(page, "reg-5-sent")
 
     declaration = Declaration.objects.get()
     page.goto(status_path(declaration))
     check(page, "status-page")
-    page.goto("/declarations/status/forged-token/")
+    page.goto(reverse("declarations:status", kwargs={"token": "forged-token"}))
     check(page, "status-invalid")
-    page.goto("/declarations/status/")
+    page.goto(reverse("declarations:status_lookup"))
     page.get_by_role("button", name="Tra cứu").click()
     check(page, "status-lookup-errors", errors=True)
 
@@ -174,18 +176,18 @@ def test_lookup_pages_at_360px_with_hostile_input(phone_page, base_url):
                                     "Đan Phượng Hoài Đức", address="Số 1 " + "đường dài " * 20)
     HealthFacilityFactory(code="01C54", name="Bệnh viện Bạch Mai " + "khoa " * 20)
 
-    page.goto("/tra-cuu/ma-so-bhxh/")
+    page.goto(reverse("registry:lookup_bhxh_code"))
     check(page, "lookup-form")
     page.get_by_label("Họ và tên").fill("x" * 300)
     page.get_by_label("Ngày sinh").fill("31/02/1990")
     page.get_by_role("button", name="Tra cứu").click()
     check(page, "lookup-errors", errors=True)
 
-    page.goto("/tra-cuu/co-quan-bhxh/?q=" + "dong%20da" * 20 + "&page=-1&province=zz")
+    page.goto(reverse("registry:offices") + "?q=" + "dong%20da" * 20 + "&page=-1&province=zz")
     check(page, "offices-hostile", errors=True)
-    page.goto("/tra-cuu/co-quan-bhxh/")
+    page.goto(reverse("registry:offices"))
     check(page, "offices")
-    page.goto("/tra-cuu/co-so-kham-chua-benh/?page=99999")
+    page.goto(reverse("registry:facilities") + "?page=99999")
     check(page, "facilities")
 
     user = UserFactory(insured_person=person)
@@ -198,7 +200,7 @@ def test_lookup_pages_at_360px_with_hostile_input(phone_page, base_url):
     ParticipationPeriodFactory(person=person, insurance_type=InsuranceType.BHTN,
                                from_month=d(2020, 4, 1), to_month=None)
     _log_in(page, base_url, user)
-    page.goto("/tra-cuu/the-bhyt/")
+    page.goto(reverse("accounts:my_card"))
     check(page, "my-card")
-    page.goto("/tra-cuu/qua-trinh-tham-gia/")
+    page.goto(reverse("accounts:my_participation"))
     check(page, "my-participation")

@@ -8,6 +8,7 @@ import pytest
 import zxingcpp
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -50,7 +51,7 @@ def test_look_up_a_bhxh_code_on_a_phone(phone_page, step):
     InsuredPersonFactory(bhxh_code="0101234567", full_name="Nguyễn Thị Ánh",
                          date_of_birth=datetime.date(1990, 5, 17))
 
-    page.goto("/tra-cuu/ma-so-bhxh/")
+    page.goto(reverse("registry:lookup_bhxh_code"))
     expect(page.locator("h1")).to_have_text("Tra cứu mã số BHXH")
     _no_sideways_scroll(page)
     step("form")
@@ -96,7 +97,7 @@ def test_search_offices_without_diacritics(page, step):
     OfficeFactory(code="00101", name="BHXH cơ sở Hoàn Kiếm", province=hanoi, parent=parent)
     OfficeFactory(code="048", name="BHXH TP. Đà Nẵng", province=dn, level=Office.Level.PROVINCE)
 
-    page.goto("/tra-cuu/co-quan-bhxh/")
+    page.goto(reverse("registry:offices"))
     expect(page.get_by_test_id("office")).to_have_count(4)
     step("all-offices")
 
@@ -145,11 +146,11 @@ def test_my_card_qr_reads_back_and_history_fits_a_phone(phone_page, base_url, st
     ParticipationPeriodFactory(person=user.insured_person, insurance_type=InsuranceType.BHTN,
                                from_month=d(2016, 1, 1), to_month=d(2016, 12, 1))
 
-    page.goto("/tra-cuu/the-bhyt/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))  # login required
+    page.goto(reverse("accounts:my_card"))
+    expect(page).to_have_url(re.compile(re.escape(reverse("accounts:login"))))  # login required
     _log_in(page, base_url, user)
 
-    page.goto("/tra-cuu/the-bhyt/")
+    page.goto(reverse("accounts:my_card"))
     card = page.get_by_test_id("bhyt-card")
     expect(card).to_be_visible()
     expect(page.get_by_test_id("card-name")).to_have_text("Đặng Thị Ngọc Ánh")
@@ -164,7 +165,7 @@ def test_my_card_qr_reads_back_and_history_fits_a_phone(phone_page, base_url, st
     assert data.bhxh_code == "0123456789"
     assert data.full_name == "Đặng Thị Ngọc Ánh"
 
-    page.goto("/tra-cuu/qua-trinh-tham-gia/")
+    page.goto(reverse("accounts:my_participation"))
     expect(page.get_by_test_id("history-BHXH")).to_be_visible()
     expect(page.get_by_test_id("history-BHTN")).to_be_visible()
     gap = page.get_by_test_id("gap")

@@ -5,6 +5,7 @@ import re
 from urllib.parse import quote_plus
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from declarations.models import Declaration
@@ -124,27 +125,29 @@ def test_officer_approves_and_the_citizen_logs_in_with_the_sms_password(
     password = match.group(1)
     step("citizen-outbox-password")
 
-    citizen.goto("/accounts/login/")
+    citizen.goto(reverse("accounts:login"))
     citizen.get_by_label("Mã số BHXH hoặc tên đăng nhập").fill(person.bhxh_code)
     citizen.get_by_label("Mật khẩu").fill(password)
     citizen.locator("main").get_by_role("button", name="Đăng nhập").click()
-    expect(citizen).to_have_url(re.compile(r"/accounts/password/initial/"))
+    initial = re.escape(reverse("accounts:password_initial"))
+    expect(citizen).to_have_url(re.compile(initial))
     expect(citizen.get_by_role("heading", level=1)).to_have_text("Đặt mật khẩu mới")
     _no_sideways_scroll(citizen)
     step("citizen-must-change-password")
 
     # Nothing else opens before the new password is set.
-    citizen.goto("/tra-cuu/the-bhyt/")
-    expect(citizen).to_have_url(re.compile(r"/accounts/password/initial/\?next="))
+    my_card = reverse("accounts:my_card")
+    citizen.goto(my_card)
+    expect(citizen).to_have_url(re.compile(initial + r"\?next="))
 
     citizen.get_by_label("Mật khẩu mới", exact=True).fill(NEW_PASSWORD)
     citizen.get_by_label("Nhập lại mật khẩu mới").fill(NEW_PASSWORD)
     citizen.get_by_role("button", name="Lưu mật khẩu mới").click()
-    expect(citizen).to_have_url(re.compile(r"/tra-cuu/the-bhyt/$"))
+    expect(citizen).to_have_url(re.compile(re.escape(my_card) + "$"))
     expect(citizen.get_by_text("Đã đặt mật khẩu mới.")).to_be_visible()
 
-    citizen.goto("/tra-cuu/the-bhyt/")
-    expect(citizen).to_have_url(re.compile(r"/tra-cuu/the-bhyt/$"))
+    citizen.goto(my_card)
+    expect(citizen).to_have_url(re.compile(re.escape(my_card) + "$"))
     card = citizen.get_by_test_id("bhyt-card")
     expect(card).to_be_visible()
     expect(citizen.get_by_test_id("card-name")).to_have_text("Nguyễn Thị Ánh")
@@ -222,14 +225,14 @@ def test_officer_rejects_and_the_citizen_reads_why_on_a_phone(
     expect(citizen.get_by_test_id("rejection-text")).to_have_text(explanation)
     again = citizen.get_by_role("link", name="Đăng ký lại")
     expect(again).to_be_visible()
-    expect(again).to_have_attribute("href", "/declarations/register/")
+    expect(again).to_have_attribute("href", reverse("declarations:register"))
     _no_sideways_scroll(citizen)
     step("citizen-status-rejected")
 
     # The rejection SMS names the reason (without diacritics) and carries the link.
     citizen.goto("/dev/outbox/")
     newest = citizen.get_by_test_id("sms-list").locator("li").first
-    expect(newest).to_contain_text(f"To khai {declaration.number} khong duoc chap nhan")
+    expect(newest).to_contain_text(f"To khai {declaration.number} bi tu choi")
     expect(newest).to_contain_text("Anh bi mo, bi cat hoac khong doc duoc")
     newest.get_by_role("link").click()
     expect(citizen.get_by_test_id("declaration-status")).to_have_text("Bị từ chối")
@@ -237,7 +240,7 @@ def test_officer_rejects_and_the_citizen_reads_why_on_a_phone(
 
     again = citizen.get_by_role("link", name="Đăng ký lại")
     again.click()
-    expect(citizen).to_have_url(re.compile(r"/declarations/register/"))
+    expect(citizen).to_have_url(re.compile(re.escape(reverse("declarations:register"))))
     expect(citizen.get_by_test_id("steps")).to_be_visible()
     step("citizen-register-again")
 

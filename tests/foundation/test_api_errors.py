@@ -1,6 +1,7 @@
 """No body makes the API answer 500 or anything but JSON in the client's language."""
 import pytest
 from django.test import Client
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
@@ -50,7 +51,8 @@ def test_throttled_answers_in_vietnamese_with_retry_after(monkeypatch):
 def test_csrf_failure_on_the_api_is_explained_in_vietnamese():
     user = UserFactory()
     client = Client(enforce_csrf_checks=True)
-    client.post("/accounts/login/", {"username": user.username, "password": DEFAULT_PASSWORD})
+    client.post(reverse("accounts:login"),
+                {"username": user.username, "password": DEFAULT_PASSWORD})
     client.force_login(user)
     response = client.post("/api/v1/account/password/", {"old_password": "x"})
     assert response.status_code == 403

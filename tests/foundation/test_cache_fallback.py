@@ -6,6 +6,7 @@ import socket
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
+from django.urls import reverse
 
 from vssid_portal import cache as cache_module
 
@@ -56,14 +57,14 @@ def test_pages_and_limits_keep_working_without_redis(dead_redis_cache, client, d
     from tests.accounts.factories import UserFactory
 
     assert client.get("/").status_code == 200
-    assert client.get("/accounts/login/").status_code == 200
+    assert client.get(reverse("accounts:login")).status_code == 200
     health = client.get("/healthz")
     assert health.status_code == 200 and health.json()["cache"] == "fallback"
     user = UserFactory()
     for _ in range(30):  # the login limit still holds, per process
-        client.post("/accounts/login/", {"username": user.username, "password": "sai"})
+        client.post(reverse("accounts:login"), {"username": user.username, "password": "sai"})
     from tests.accounts.factories import DEFAULT_PASSWORD
-    response = client.post("/accounts/login/", {"username": user.username,
+    response = client.post(reverse("accounts:login"), {"username": user.username,
                                                 "password": DEFAULT_PASSWORD})
     assert response.status_code == 200 and "_auth_user_id" not in client.session
 

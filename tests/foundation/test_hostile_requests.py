@@ -1,11 +1,12 @@
 """Requests refused or cleaned before any view: no 500 on any URL."""
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url", ["/", "/healthz", "/accounts/login/", "/api/v1/offices/"])
+@pytest.mark.parametrize("url", ["/", "/healthz", reverse("accounts:login"), "/api/v1/offices/"])
 def test_a_session_cookie_that_is_not_a_key_is_ignored(url):
     client = Client()
     client.cookies["sessionid"] = "abcdefgh\x00ijk"
@@ -14,7 +15,7 @@ def test_a_session_cookie_that_is_not_a_key_is_ignored(url):
 
 @pytest.mark.parametrize("charset", ["hex_codec", "rot13", "bz2_codec", "zlib_codec",
                                      "no-such-charset"])
-@pytest.mark.parametrize("url", ["/accounts/login/", "/api/v1/auth/token/",
+@pytest.mark.parametrize("url", [reverse("accounts:login"), "/api/v1/auth/token/",
                                  "/api/v1/scan/"])
 def test_a_body_in_a_charset_that_is_not_text_is_a_400(url, charset):
     response = Client().generic(

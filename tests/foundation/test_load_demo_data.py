@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from accounts.models import User
 from audit.models import AuditRecord
@@ -135,7 +136,7 @@ def test_a_changed_demo_password_is_reset(fake_demo):
 def test_demo_citizen_can_log_in_with_printed_password(fake_demo, client):
     _run()
     response = client.post(
-        "/accounts/login/",
+        reverse("accounts:login"),
         {"username": fake_demo.DEMO_CITIZEN_CODE, "password": portal_demo.PASSWORDS["citizen"]},
     )
     assert response.status_code == 302

@@ -194,9 +194,9 @@ def test_the_child_participation_page(client, family):
 
 def test_the_citizen_own_pages_keep_their_headings(client, family):
     client.force_login(family.guardian)
-    card = client.get(reverse("registry:my_card")).content.decode()
+    card = client.get(reverse("accounts:my_card")).content.decode()
     assert "<h1>Thẻ BHYT điện tử</h1>" in card and 'data-testid="back-link"' not in card
-    history = client.get(reverse("registry:my_participation")).content.decode()
+    history = client.get(reverse("accounts:my_participation")).content.decode()
     assert "<h1>Quá trình tham gia</h1>" in history
 
 

@@ -14,6 +14,7 @@ import pytest
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
@@ -103,8 +104,8 @@ def test_redis_stopped_mid_run_loses_nothing(needs_worker, own_redis, client):
         own_redis.stop()  # Redis goes away while citizens keep submitting
         codes += [_register(office, n) for n in range(3, 12)]
         assert codes == [201] * 12
-        for url in ("/", "/accounts/login/", "/tra-cuu/co-quan-bhxh/?province=01",
-                    "/api/v1/offices/", "/declarations/status/"):
+        for url in ("/", reverse("accounts:login"), reverse("registry:offices") + "?province=01",
+                    "/api/v1/offices/", reverse("declarations:status_lookup")):
             assert client.get(url).status_code == 200, url
         token = APIClient().post("/api/v1/auth/token/", {"bhxh_code": citizen.username,
                                                          "password": DEFAULT_PASSWORD})

@@ -250,7 +250,7 @@ def citizen_with_card():
 
 
 def test_my_card_page_needs_login(client):
-    url = reverse("registry:my_card")
+    url = reverse("accounts:my_card")
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
@@ -266,7 +266,7 @@ def test_my_card_page_looks_like_the_card_with_a_readable_qr(client, citizen_wit
     from registry.card_qr import parse_card_qr
 
     client.force_login(citizen_with_card)
-    response = client.get(reverse("registry:my_card"))
+    response = client.get(reverse("accounts:my_card"))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     html = response.content.decode()
@@ -288,7 +288,7 @@ def test_my_card_page_without_a_card(client):
     from tests.accounts.factories import UserFactory
 
     client.force_login(UserFactory())
-    html = client.get(reverse("registry:my_card")).content.decode()
+    html = client.get(reverse("accounts:my_card")).content.decode()
     assert 'data-testid="no-card"' in html
 
 
@@ -298,7 +298,7 @@ def test_my_card_page_for_an_account_without_insured_person(client):
 
     office = OfficeFactory(code="001", name="BHXH TP. Hà Nội", level="province")
     client.force_login(UserFactory(staff=True, office=office))
-    response = client.get(reverse("registry:my_card"))
+    response = client.get(reverse("accounts:my_card"))
     assert response.status_code == 200
     assert 'data-testid="no-person"' in response.content.decode()
 
@@ -323,7 +323,7 @@ def test_my_participation_page(client):
                                from_month=d(2018, 1, 1), to_month=d(2018, 6, 1))
     client.force_login(user)
     with freeze_time("2026-06-15 10:00:00"):
-        response = client.get(reverse("registry:my_participation"))
+        response = client.get(reverse("accounts:my_participation"))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-testid="history-BHXH"' in html
@@ -343,7 +343,7 @@ def test_my_participation_page(client):
 def test_my_participation_page_needs_login_and_handles_no_data(client):
     from tests.accounts.factories import UserFactory
 
-    url = reverse("registry:my_participation")
+    url = reverse("accounts:my_participation")
     assert client.get(url)["Location"].startswith(reverse("accounts:login"))
     client.force_login(UserFactory())
     assert 'data-testid="no-periods"' in client.get(url).content.decode()
@@ -351,5 +351,31 @@ def test_my_participation_page_needs_login_and_handles_no_data(client):
 
 def test_home_page_links_to_the_lookups(client):
     html = client.get(reverse("home")).content.decode()
-    for name in ["lookup_bhxh_code", "offices", "facilities", "my_card", "my_participation"]:
-        assert f'href="{reverse("registry:" + name)}"' in html
+    for name in ["registry:lookup_bhxh_code", "registry:offices", "registry:facilities",
+                 "accounts:my_card", "accounts:my_participation"]:
+        assert f'href="{reverse(name)}"' in html
+
+
+def test_offices_page_shows_only_the_addresses_and_phones_that_exist(client):
+    """The shipped reference data gives an address only where BHXH publishes one: no
+    "Địa chỉ:" made of a district's name, no empty label (issue #12 item 9.4)."""
+    from registry import demo
+
+    demo.load_reference_data()
+    url = reverse("registry:offices")
+
+    html = client.get(url, {"province": "01", "q": "dong da"}).content.decode()
+    assert "(00106) BHXH cơ sở Đống Đa" in html
+    assert "Địa chỉ" not in html and "Điện thoại" not in html and "tel:" not in html
+
+    html = client.get(url, {"province": "79", "q": "079"}).content.decode()
+    assert re.search(
+        r'data-testid="office-address"><span class="registry-key">Địa chỉ:</span> '
+        r"Số 5 đường Nguyễn Đổng Chi, phường Tân Mỹ, TP Hồ Chí Minh</p>", html)
+    assert "Điện thoại" not in html
+
+    html = client.get(url, {"q": "000"}).content.decode()
+    assert "Số 7 Tràng Thi" in html and 'href="tel:19009068"' in html
+
+    # The home page promises no addresses and phones either.
+    assert "Địa chỉ và điện thoại" not in client.get(reverse("home")).content.decode()

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "vssid_portal.script_redirects.ScriptRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "vssid_portal.urls"
@@ -292,6 +293,10 @@ REST_FRAMEWORK = {
     # Logged in, and no temporary password left to replace (accounts.permissions).
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsAuthenticatedWithOwnPassword"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only, a browser included: no browsable API (its page breaks the portal's CSP
+    # and is a second, form-driven way into every endpoint; README, "API").
+    # /api/v1/docs/ is the interactive documentation.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "vssid_portal.api.exceptions.exception_handler",
@@ -324,6 +329,9 @@ REST_FRAMEWORK = {
         "child_check": env("THROTTLE_CHILD_CHECK", default="30/hour"),
         # Per account: a declaration sent on by e-mail to an address the citizen types.
         "declaration_share": env("THROTTLE_DECLARATION_SHARE", default="5/hour"),
+        # Per client address: unknown or expired short links (/s/<token>) opened; once
+        # spent, every short link is refused for the hour. Links that work never count.
+        "short_link": env("THROTTLE_SHORT_LINK", default="30/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

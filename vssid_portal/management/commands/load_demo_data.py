@@ -3,6 +3,7 @@ Only where settings.DEMO_DATA_ALLOWED (the dev setup). Idempotent."""
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 
 class Command(BaseCommand):
@@ -44,7 +45,8 @@ class Command(BaseCommand):
         if filed:
             self.stdout.write(f"  Pending declarations filed for the review queue: "
                               f"{', '.join(filed)}")
-        self.stdout.write(f"  Log in at {site}/accounts/login/ (staff: {site}/admin/)")
+        self.stdout.write(f"  Log in at {site}{reverse('accounts:login')} "
+                          f"(staff: {site}{reverse('admin:index')})")
         if settings.DEBUG:
-            self.stdout.write(f"  SMS and e-mails sent: {site}/dev/outbox/")
+            self.stdout.write(f"  SMS and e-mails sent: {site}{reverse('dev_outbox')}")
         self.stdout.write("")
