@@ -209,7 +209,10 @@ def run() -> dict:
         base = f"http://localhost:{port}"  # a secure context (camera, Secure cookies)
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "vssid_portal.wsgi:application",
-             "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+             "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+             # A sync worker reads the body itself: the no-JS baseline's 11 MB on 3G take
+             # over two minutes (in production a buffering proxy reads slow bodies).
+             "--timeout", "300"],
             cwd=ROOT, env=env, start_new_session=True,
         )
         runs: dict[str, list] = {"photos": [], "qr_photo": [], "qr_live": [], "no_js": []}

@@ -51,10 +51,11 @@ def web_rate_used_up(*, scope: str, ident: str) -> bool:
 
 
 def short_link_tries_allowed(request: HttpRequest) -> bool:
-    """Whether this client address may still try short links: it is refused everything
-    for the rest of the hour once it has opened `short_link` (THROTTLE_SHORT_LINK)
-    unknown or expired ones. Only failures count, so that many people behind one carrier
-    address opening their own links are never stopped."""
+    """Whether this client address may still be told about unknown or expired short
+    links: once it has opened `short_link` (THROTTLE_SHORT_LINK) of them in an hour, it
+    gets 429 for those for the rest of the hour. Good links are served whatever this says
+    (declarations.views_short), so that people behind one carrier address are never
+    stopped by another's guesses."""
     from audit.context import client_address
 
     return not web_rate_used_up(scope="short_link", ident=client_address(request))

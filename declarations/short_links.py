@@ -2,8 +2,9 @@
 is 110-odd characters with a real SITE_URL, too long for one 160-character segment. A
 short link is 12 random base-62 characters (62^12 ≈ 2^71.4: far past guessing, even
 without the rate limit of the view), looked up by its SHA-256 (declarations.ShortLink);
-the token itself is kept nowhere. The view serves what the signed link would, with the
-same checks (a child's PDF dies at 18)."""
+the token itself is kept nowhere: the SMS's row in the outbox masks it once sent, and the
+paths that carry a token are masked in the logs (vssid_portal.log_filters). The view
+serves what the signed link would, with the same checks (a child's PDF dies at 18)."""
 import hashlib
 import re
 import secrets

@@ -50,6 +50,7 @@ from declarations.wizard import (
     photos_take,
     render_step,
     resume,
+    sent_remember,
     sent_summary,
     service_error_summary,
     step_gate,
@@ -327,10 +328,10 @@ def _commitment(request: HttpRequest, draft: WizardDraft) -> HttpResponse:
                     service_errors = service_error_summary(SPEC, exc, FIELD_STEP, "child")
                 else:
                     draft.clear(request.session)
-                    request.session[SPEC.sent_key] = {
+                    sent_remember(request, SPEC, {
                         "number": declaration.number, "uuid": str(declaration.uuid),
                         "email": bool(declaration.email),
-                    }
+                    })
                     return redirect(SPEC.sent_url_name)
     else:
         draft.step = "commitment"

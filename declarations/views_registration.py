@@ -37,7 +37,7 @@ from declarations.services.registration import (
     self_registration_validate,
 )
 from declarations.status_links import status_path
-from declarations.views_draft import SELF_REGISTRATION, SENT_KEY, STEPS, Draft
+from declarations.views_draft import SELF_REGISTRATION, STEPS, Draft
 from declarations.wizard import (
     draft_value,
     photo_previews,
@@ -45,6 +45,7 @@ from declarations.wizard import (
     photos_take,
     render_step,
     resume,
+    sent_remember,
     sent_summary,
     service_error_summary,
     step_gate,
@@ -310,13 +311,13 @@ def _review(request: HttpRequest, draft: Draft) -> HttpResponse:
                 service_errors = service_error_summary(SPEC, exc, FIELD_STEP, "personal")
             else:
                 draft.clear(request.session)
-                request.session[SENT_KEY] = {
+                sent_remember(request, SPEC, {
                     "number": declaration.number,
                     "status_path": status_path(declaration),
                     # Everyone can download the PDF, e-mail or not (the signed link).
                     "download_path": pdf_download_path(declaration),
                     "send_email": declaration.send_email,
-                }
+                })
                 return redirect("declarations:register_sent")
     else:
         form = ReviewForm()

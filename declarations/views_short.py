@@ -33,16 +33,19 @@ def _refused(request: HttpRequest, reason: str, status: int) -> HttpResponse:
 @never_cache
 @require_safe
 def short_link_open(request: HttpRequest, token: str) -> HttpResponse:
+    # A good link is always served: many phones share one carrier address, and one client
+    # opening wrong links must not lock the others out of theirs. The 71 random bits are
+    # the protection; the limit only slows down an address that keeps guessing.
+    link = short_link_by_token(token=token)
+    if link is not None and not link.is_expired:
+        if link.kind == ShortLink.Kind.PDF:
+            return pdf_download_response(request, link.declaration)
+        return status_response(request, link.declaration)
     if not short_link_tries_allowed(request):
         response = _refused(request, "too_many", 429)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    link = short_link_by_token(token=token)
-    if link is None or link.is_expired:
-        short_link_failure_count(request)
-        if link is None:
-            return _refused(request, "unknown", 404)
-        return _refused(request, "expired", 410)
-    if link.kind == ShortLink.Kind.PDF:
-        return pdf_download_response(request, link.declaration)
-    return status_response(request, link.declaration)
+    short_link_failure_count(request)
+    if link is None:
+        return _refused(request, "unknown", 404)
+    return _refused(request, "expired", 410)

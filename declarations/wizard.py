@@ -7,6 +7,7 @@ previews that reach only the session's own files, and the error summary of each 
 A wizard is described by a `WizardSpec`; its views stay small: they read the draft, call
 the services, and hand the rest to the helpers here."""
 import secrets
+import time
 from dataclasses import dataclass, field
 
 from django.contrib.sessions.backends.base import SessionBase
@@ -272,11 +273,27 @@ def render_step(request: HttpRequest, draft: WizardDraft, step: str,
     )
 
 
+# How long the "sent" page shows what was sent (its links included, the PDF's among them):
+# long enough to read it and download the PDF, short enough that the next person on a
+# shared phone or at a kiosk (the session lasts 8 hours) does not find them.
+SENT_PAGE_SECONDS = 15 * 60
+
+
+def sent_remember(request: HttpRequest, spec: WizardSpec, summary: dict) -> None:
+    request.session[spec.sent_key] = {**summary, "sent_at": int(time.time())}
+
+
 def sent_summary(request: HttpRequest, spec: WizardSpec) -> dict | None:
+    """What was just sent, for the "sent" page; None when nothing was, or too long ago (it
+    is then forgotten)."""
     sent = request.session.get(spec.sent_key)
-    if isinstance(sent, dict) and isinstance(sent.get("number"), str):
-        return sent
-    return None
+    if not isinstance(sent, dict) or not isinstance(sent.get("number"), str):
+        return None
+    sent_at = sent.get("sent_at")
+    if not isinstance(sent_at, int) or not 0 <= time.time() - sent_at <= SENT_PAGE_SECONDS:
+        request.session.pop(spec.sent_key, None)
+        return None
+    return sent
 
 
 def step_gate(request: HttpRequest, draft: WizardDraft, step: str) -> HttpResponse | None:

@@ -11,6 +11,7 @@ lost and the user's request does not fail.
 """
 import logging
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.db import IntegrityError, models, transaction
@@ -103,21 +104,28 @@ def _concerns_fields(concerns: models.Model | None) -> dict:
 SECRET_MASK = "********"
 
 
-def _redact(text: str, secret: str) -> str:
-    return text.replace(secret, SECRET_MASK)
+Secret = str | Sequence[str] | None
 
 
-def _secret_fields(secret: str | None, *, body: str, html_body: str = "") -> dict:
+def _redact(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, SECRET_MASK)
+    return text
+
+
+def _secret_fields(secret: Secret, *, body: str, html_body: str = "") -> dict:
     if secret is None:
         return {}
-    if not secret or secret not in body:
-        raise ValueError("A sensitive message must carry its secret in the body")
-    if html_body and secret not in html_body:
-        # Escaped or split in the HTML, the secret would survive the redaction there.
-        raise ValueError("The secret of a sensitive e-mail must appear as is in its HTML")
+    secrets = (secret,) if isinstance(secret, str) else tuple(secret)
+    for one in secrets:
+        if not one or one not in body:
+            raise ValueError("A sensitive message must carry its secret in the body")
+        if html_body and one not in html_body:
+            # Escaped or split in the HTML, the secret would survive the redaction there.
+            raise ValueError("The secret of a sensitive e-mail must appear as is in its HTML")
     return {
         "sensitive": True,
-        "redacted": {"body": _redact(body, secret), "html_body": _redact(html_body, secret)},
+        "redacted": {"body": _redact(body, secrets), "html_body": _redact(html_body, secrets)},
     }
 
 
@@ -128,11 +136,12 @@ def sms_enqueue(
     concerns: models.Model | None = None,
     dedup_key: str | None = None,
     language: str = "vi",
-    secret: str | None = None,
+    secret: Secret = None,
 ) -> OutboundMessage:
     """Queue an SMS to `to` (E.164). The body is folded to ASCII and must fit in one or two
-    segments (SMS cost money). With `secret` (a temporary password, an OTP) the message is
-    sensitive: hidden in the admin and erased to a redacted copy once delivered or failed."""
+    segments (SMS cost money). With `secret` (a temporary password, an OTP, a link that
+    opens a declaration without logging in; or several of them) the message is sensitive:
+    hidden in the admin and erased to a redacted copy once delivered or failed."""
     if not E164.match(to or ""):
         raise ValueError("SMS recipient must be an E.164 phone number")
     text = sms_text(body).strip()
@@ -168,7 +177,7 @@ def email_enqueue(
     dedup_key: str | None = None,
     language: str = "vi",
     held_for: str = "",
-    secret: str | None = None,
+    secret: Secret = None,
 ) -> OutboundMessage:
     """Queue an e-mail, text and HTML (`html_body`, or the text laid out by
     notifications.email.email_html). `attachments`: [{"path": <name in private storage>,

@@ -239,6 +239,7 @@ def _notices_enqueue(declaration: Declaration, guardian: User) -> None:
                 % {"number": declaration.number, "url": short}
             ),
             concerns=declaration,
+            secret=short,  # erased from the outbox once sent: it opens the child's PDF
             dedup_key=f"declaration:{declaration.uuid}:received:sms",
             language=declaration.language,
         )

@@ -193,6 +193,7 @@ def _notices_enqueue(declaration: Declaration) -> None:
             to=declaration.phone,
             body=sms_body,
             concerns=declaration,
+            secret=short,  # erased from the outbox once sent: it opens the status page
             dedup_key=f"declaration:{declaration.uuid}:received:sms",
             language=declaration.language,
         )

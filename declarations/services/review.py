@@ -154,10 +154,13 @@ def _account_for(declaration: Declaration, password: str) -> tuple[User, AuditAc
     return user, action
 
 
-def _approval_texts(declaration: Declaration, user: User, password: str) -> tuple[str, str]:
-    """The approval's SMS (with the temporary password) and e-mail (without it), in the
-    active language: a child's go to the guardian who filed it. A citizen's SMS carries a
-    new short link to the status page (a write: call in the decision's transaction)."""
+def _approval_texts(
+    declaration: Declaration, user: User, password: str
+) -> tuple[str, str, tuple[str, ...]]:
+    """The approval's SMS (with the temporary password), e-mail (without it) and the SMS's
+    secrets (the password, and the link that opens the declaration), in the active
+    language: a child's go to the guardian who filed it. A citizen's SMS carries a new
+    short link to the status page (a write: call in the decision's transaction)."""
     values = {"number": declaration.number, "login": user.username, "password": password,
               "name": declaration.full_name, "office": declaration.office.name,
               "url": status_url(declaration)}
@@ -176,7 +179,7 @@ def _approval_texts(declaration: Declaration, user: User, password: str) -> tupl
             "chứa mật khẩu).\n\n"
             "Thư này được gửi tự động, vui lòng không trả lời."
         ) % values
-        return sms, email
+        return sms, email, (password,)
     # One SMS segment with the short link: the login page itself asks for a new password.
     short = short_link_create(declaration=declaration, kind=ShortLink.Kind.STATUS)
     sms = gettext(
@@ -194,14 +197,14 @@ def _approval_texts(declaration: Declaration, user: User, password: str) -> tupl
         "Nếu không nhận được SMS, vui lòng gọi tổng đài BHXH 1900 9068.\n\n"
         "Thư này được gửi tự động, vui lòng không trả lời."
     ) % values
-    return sms, email
+    return sms, email, (password, short)
 
 
 def _approval_messages(declaration: Declaration, user: User, password: str) -> None:
     with translation.override(declaration.language):
-        sms, email = _approval_texts(declaration, user, password)
+        sms, email, secrets = _approval_texts(declaration, user, password)
         sms_enqueue(
-            to=declaration.phone, body=sms_text(sms), concerns=declaration, secret=password,
+            to=declaration.phone, body=sms_text(sms), concerns=declaration, secret=secrets,
             dedup_key=f"declaration:{declaration.uuid}:approved:sms",
             language=declaration.language,
         )
@@ -269,14 +272,14 @@ def _rejection_messages(declaration: Declaration) -> None:
         reason = declaration.get_rejection_reason_code_display()
         # One SMS segment: the short link, and the reason cut if it must be (the status
         # page and the e-mail give it whole).
+        short = short_link_create(declaration=declaration, kind=ShortLink.Kind.STATUS)
         body = sms_fit(
             gettext("VssID: Tờ khai %(number)s bị từ chối. Lý do: %(reason)s. Chi tiết: %(url)s"),
-            {"number": declaration.number, "reason": reason,
-             "url": short_link_create(declaration=declaration, kind=ShortLink.Kind.STATUS)},
+            {"number": declaration.number, "reason": reason, "url": short},
             shrink="reason",
         )
         sms_enqueue(
-            to=declaration.phone, body=body, concerns=declaration,
+            to=declaration.phone, body=body, concerns=declaration, secret=short,
             dedup_key=f"declaration:{declaration.uuid}:rejected:sms",
             language=declaration.language,
         )

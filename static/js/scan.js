@@ -8,7 +8,8 @@
  *   them by the same rules as a photo's (UTF-8, strict). Camera refused or absent: a clear
  *   message, and the photo controls below stay;
  * - choosing a photo: read in the page by BarcodeDetector when the browser has one; else the
- *   photo is shrunk here (1280 px grey JPEG) and read by the server, as before;
+ *   photo is shrunk here (1280 px grey JPEG) and read by the server, as before; when the
+ *   server finds no code in that, once more with a 2400 px copy;
  * - the answer fills the form in place, and the errors of the fields it filled are cleared.
  *
  * CONTRACT (for the templates that use it; load image-shrink.js, then this, with defer):
@@ -38,8 +39,11 @@
   "use strict";
 
   var MAX_BYTES = 15 * 1024 * 1024;
-  // A card's QR code stays readable (4+ px a module) in a 1280 px picture of the card.
+  // Most photos of a card's QR code read at 1280 px (0.1-0.2 MB); a code that fills little
+  // of the picture needs more: measured on generated phone photos, 1280 px reads 35 in 40,
+  // 2400 px as many as the full 12 MP picture (37), at a fifth of its weight.
   var QR_PHOTO_SIDE = 1280;
+  var QR_RETRY_SIDE = 2400;
   var FRAME_SIDE = 960;
   var FRAME_INTERVAL_MS = 250;
   var FIELDS = {
@@ -200,6 +204,8 @@
   }
 
   // Sends a photo (Blob) or the bytes of a code (Uint8Array) to the API and fills the form.
+  // Resolves to "filled", "refused" (the server's 400: its message is shown unless
+  // options.quiet) or "failed" (network, limit: said).
   Scanner.prototype.send = function (what, options) {
     var self = this;
     var headers = { "X-CSRFToken": csrfToken(this.form), "Accept": "application/json",
@@ -224,14 +230,20 @@
         if (!response.ok) {
           var messages = data.payload || data.image || data.kind ||
             (data.detail ? [data.detail] : null);
-          throw { message: messages ? [].concat(messages)[0] : TEXT.network };
+          throw { message: messages ? [].concat(messages)[0] : TEXT.network,
+                  refused: response.status === 400 };
         }
         return data;
       });
     }).then(function (data) {
       self.fill(data, options);
+      return "filled";
     }).catch(function (error) {
-      say(self.status, (error && error.message) || TEXT.network, true);
+      var refused = Boolean(error && error.refused);
+      if (!(refused && options.quiet)) {
+        say(self.status, (error && error.message) || TEXT.network, true);
+      }
+      return refused ? "refused" : "failed";
     });
   };
 
@@ -425,6 +437,11 @@
 
   // --- a photo chosen ---------------------------------------------------------------------
 
+  function shrink(file, side) {
+    return window.vssidShrinkImage ? window.vssidShrinkImage(file, side, 0.85, true)
+      : Promise.resolve(null);
+  }
+
   function scanPhoto(input, scanner) {
     var file = input.files && input.files[0];
     if (!file) { return; }
@@ -449,12 +466,19 @@
         });
       }).catch(function () { return null; });
     }).then(function (bytes) {
-      if (bytes) { return bytes; }
-      var shrink = window.vssidShrinkImage ? window.vssidShrinkImage(file, QR_PHOTO_SIDE, 0.85, true)
-        : Promise.resolve(null);
-      return shrink.then(function (blob) { return blob || file; });
-    }).then(function (what) {
-      return scanner.send(what, options);
+      if (bytes) { return scanner.send(bytes, options); }
+      // A small grey copy first (most codes read at 1280 px); a code that is small in the
+      // picture may need more pixels: one more try with a larger copy before giving up.
+      return shrink(file, QR_PHOTO_SIDE).then(function (small) {
+        if (!small) { return scanner.send(file, options); }
+        var quiet = Object.assign({ quiet: true }, options);
+        return scanner.send(small, quiet).then(function (outcome) {
+          if (outcome !== "refused") { return outcome; }
+          return shrink(file, QR_RETRY_SIDE).then(function (larger) {
+            return scanner.send(larger || file, options);
+          });
+        });
+      });
     }).then(function () {
       input.removeAttribute("aria-busy");
     });

@@ -29,3 +29,13 @@ def short_link_path_in(body: str) -> str | None:
     """The path of the short link in `body` (for the test client)."""
     link = short_link_in(body)
     return link[len(settings.SITE_URL.rstrip("/")):] if link else None
+
+
+def received_sms(containing: str) -> str:
+    """The newest SMS the phone received (the locmem backend) whose text contains
+    `containing`: the outbox row keeps the link masked once the SMS is sent."""
+    from notifications.sms.backends import locmem
+
+    bodies = [m.body for m in locmem.outbox if containing in m.body]
+    assert bodies, f"no SMS received containing {containing!r}"
+    return bodies[-1]

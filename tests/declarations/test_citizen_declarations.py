@@ -16,7 +16,7 @@ from guardians.models import GuardianLink
 from notifications.models import OutboundMessage
 from tests.declarations.child_helpers import a_child, child_photo_files, family, submit_child
 from tests.declarations.review_helpers import CONTEXT, officer
-from tests.declarations.short_link_helpers import short_link_path_in
+from tests.declarations.short_link_helpers import received_sms, short_link_path_in
 
 pytestmark = pytest.mark.django_db
 
@@ -125,8 +125,7 @@ def test_access_ends_on_the_18th_birthday_even_before_the_daily_task(filed):
 def test_the_sms_link_downloads_the_pdf_and_nothing_else(filed):
     declaration = filed["declaration"]
     client = Client()
-    sms = OutboundMessage.objects.filter(channel="sms").order_by("pk").first()
-    short = short_link_path_in(sms.body)
+    short = short_link_path_in(received_sms(declaration.number))
     response = client.get(short)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Referrer-Policy"] == "strict-origin"

@@ -2,6 +2,7 @@
 everyone, e-mail or not; 202 with Retry-After while the PDF renders, then the PDF; dead
 after 30 days."""
 import datetime
+import time
 
 import pytest
 from django.core.files.base import ContentFile
@@ -74,7 +75,23 @@ def test_the_sent_page_in_english():
 
 def test_a_sent_page_from_before_the_link_shows_none(client):
     session = client.session
-    session[SENT_KEY] = {"number": "DK2611-ABCDEF", "status_path": "/x/", "send_email": False}
+    session[SENT_KEY] = {"number": "DK2611-ABCDEF", "status_path": "/x/", "send_email": False,
+                        "sent_at": int(time.time())}
     session.save()
     page = client.get(reverse("declarations:register_sent")).content.decode()
     assert "DK2611-ABCDEF" in page and 'data-testid="pdf-download-link"' not in page
+
+
+def test_the_sent_page_forgets_after_a_quarter_of_an_hour(client):
+    """On a shared phone or at a kiosk (sessions last 8 hours) the next person must not find
+    the previous one's declaration and its PDF link on the sent page."""
+    session = client.session
+    session[SENT_KEY] = {"number": "DK2611-ABCDEF", "status_path": "/x/", "send_email": False,
+                        "download_path": "/to-khai/tai/x/", "sent_at": int(time.time())}
+    session.save()
+    with freeze_time(timezone.now() + datetime.timedelta(minutes=14)):
+        assert "DK2611-ABCDEF" in client.get(reverse("declarations:register_sent")).content.decode()
+    with freeze_time(timezone.now() + datetime.timedelta(minutes=16)):
+        response = client.get(reverse("declarations:register_sent"))
+        assert response.status_code == 302
+    assert SENT_KEY not in client.session  # forgotten, not only hidden

@@ -20,7 +20,7 @@ from tests.declarations.registration_helpers import (
     registration_data,
     sample_photos,
 )
-from tests.declarations.short_link_helpers import short_link_in
+from tests.declarations.short_link_helpers import received_sms, short_link_in
 from tests.registry.factories import InsuredPersonFactory, OfficeFactory
 
 pytestmark = pytest.mark.django_db
@@ -289,7 +289,8 @@ def test_submit_writes_everything(django_capture_on_commit_callbacks):
     assert sms.concerns_id in (str(declaration.pk), str(declaration.uuid))
     assert sms.recipient == "+84912345678"
     assert declaration.number in sms.body
-    assert short_link_in(sms.body)
+    assert not short_link_in(sms.body) and "********" in sms.body  # masked once sent
+    assert short_link_in(received_sms(declaration.number))
     assert sms.body.isascii()
     assert any(declaration.number in m.body for m in locmem.outbox)
 

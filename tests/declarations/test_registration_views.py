@@ -1,4 +1,5 @@
 import io
+import time
 
 import pytest
 import segno
@@ -361,7 +362,8 @@ def test_sent_page_needs_a_submission(client):
     response = client.get(reverse("declarations:register_sent"))
     assert response.status_code == 302
     session = client.session
-    session[SENT_KEY] = {"number": "DK2611-ABCDEF", "status_path": "/x/", "send_email": False}
+    session[SENT_KEY] = {"number": "DK2611-ABCDEF", "status_path": "/x/", "send_email": False,
+                        "sent_at": int(time.time())}
     session.save()
     assert "DK2611-ABCDEF" in client.get(reverse("declarations:register_sent")).content.decode()
 

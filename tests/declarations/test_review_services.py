@@ -18,7 +18,7 @@ from notifications.models import OutboundMessage
 from notifications.selectors import messages_concerning
 from tests.accounts.factories import UserFactory
 from tests.declarations.review_helpers import CONTEXT, declaration_for, officer, two_provinces
-from tests.declarations.short_link_helpers import short_link_in
+from tests.declarations.short_link_helpers import received_sms, short_link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +190,9 @@ def test_reject_notifies_with_the_reason_and_a_notice_pdf(
     assert rejected.rejection_notice_pdf  # rendered after commit (tasks run in-process)
     sms = messages_concerning(rejected, channel="sms").get(dedup_key__endswith=":rejected:sms")
     assert "Ho ten hoac ngay sinh khac voi giay to tuy than" in sms.body
-    assert short_link_in(sms.body) and not sms.sensitive
+    # The link opens the declaration without logging in: masked in the outbox once sent.
+    assert sms.sensitive and not short_link_in(sms.body)
+    assert short_link_in(received_sms(rejected.number))
     sent = [m for m in mail.outbox if "không được chấp nhận" in m.subject]
     assert len(sent) == 1
     assert "Nguyễn Thị Ánh" in sent[0].body
