@@ -53,9 +53,9 @@ node_modules/.installed: package.json package-lock.json
 
 $(ZXING_VENDOR)/.built: node_modules/.installed
 	mkdir -p $(ZXING_VENDOR)
-	cp node_modules/zxing-wasm/dist/iife/reader/index.js $(ZXING_VENDOR)/zxing-reader.js
-	cp node_modules/zxing-wasm/dist/reader/zxing_reader.wasm $(ZXING_VENDOR)/zxing_reader.wasm
-	cp node_modules/zxing-wasm/LICENSE $(ZXING_VENDOR)/LICENSE
+	install -m 0644 node_modules/zxing-wasm/dist/iife/reader/index.js $(ZXING_VENDOR)/zxing-reader.js
+	install -m 0644 node_modules/zxing-wasm/dist/reader/zxing_reader.wasm $(ZXING_VENDOR)/zxing_reader.wasm
+	install -m 0644 node_modules/zxing-wasm/LICENSE $(ZXING_VENDOR)/LICENSE
 	touch $@
 
 vendor: $(ZXING_VENDOR)/.built
@@ -110,4 +110,4 @@ check-migrations: venv
 	$(MANAGE) makemigrations --check --dry-run
 
 clean:
-	rm -rf var/outbox var/test-private var/bench-cache staticfiles .pytest_cache test-artifacts .hypothesis
+	rm -rf var/outbox var/test-private var/bench-cache staticfiles .pytest_cache test-artifacts .hypothesis static/vendor node_modules

@@ -6,6 +6,7 @@ import random
 
 import pytest
 from django.urls import reverse
+from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS
@@ -115,3 +116,29 @@ def test_a_scan_clears_the_errors_of_the_fields_it_fills(phone_page, tmp_path):
         expect(page.locator(f".error-summary a[href='#id_{name}']")).to_have_count(0)
     # The errors of the fields the code does not hold stay.
     expect(page.locator(".error-summary a[href='#id_phone']")).to_have_count(1)
+
+
+def test_a_qr_photo_not_read_small_is_sent_once_more_larger(phone_page, tmp_path):
+    """The photo goes first as a 1280 px grey copy; when the server finds no code in it
+    (a code small in the picture), once more as a 2400 px copy, before any error is said."""
+    page = phone_page
+    page.goto(reverse("declarations:register"))
+    path = tmp_path / "cccd.jpg"
+    picture = Image.new("RGB", (4000, 3000), (140, 130, 120))
+    picture.paste(qr_image(MISGUESSED_CCCD, side=400).convert("RGB"), (1800, 1300))
+    picture.save(path, "JPEG", quality=90)
+    sizes = []
+
+    def first_refused(route):
+        sizes.append(len(route.request.post_data_buffer or b""))
+        if len(sizes) == 1:
+            route.fulfill(status=400, content_type="application/json",
+                          body='{"image": ["Không tìm thấy mã QR trong ảnh."]}')
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/scan/", first_refused)
+    page.get_by_test_id("scan-cccd").set_input_files(str(path))
+    expect(page.locator("[data-scan-status]")).to_contain_text("Đã đọc mã QR")
+    assert page.get_by_label("Số giấy tờ tùy thân").input_value() == "001099012345"
+    assert len(sizes) == 2

@@ -112,6 +112,8 @@ def test_registration_steps_at_360px_with_hostile_input(phone_page, tmp_path):
 
     page.get_by_test_id("photo-portrait").set_input_files(str(bad))
     page.get_by_test_id("next").click()
+    # The photo step is sent by script: its errors replace the step in place.
+    expect(page.get_by_test_id("error-summary")).to_be_focused()
     check(page, "reg-2-photos-errors", errors=True)
 
     for kind, path in zip(("portrait", "id_front", "id_back"), photos, strict=True):

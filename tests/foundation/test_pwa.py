@@ -193,12 +193,18 @@ def test_cache_name_changes_when_a_file_changes(client, settings, tmp_path):
 def test_production_storage_precaches_the_hashed_urls(client, settings, tmp_path):
     """Production keeps static files with ManifestStaticFilesStorage (whitenoise's
     compressing subclass): the worker lists the hashed names the pages use."""
+    from vssid_portal.settings import base
+
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
+                        "OPTIONS": base.STATIC_FILE_PERMISSIONS},
     }
     call_command("collectstatic", interactive=False, verbosity=0)
+    # Public files, readable by a front server of another user (uploads are 0600).
+    for path in (settings.STATIC_ROOT / "css").iterdir():
+        assert path.stat().st_mode & 0o777 == 0o644, path
     config = worker_config(client)
     html = client.get(reverse("home")).content.decode()
     hashed = re.compile(r"\.[0-9a-f]{12}\.(css|js|png|svg|ico)$")

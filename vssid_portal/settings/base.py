@@ -155,12 +155,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Personal data (ID photos, declaration PDFs) lives in private storage: no public URL,
 # served only through views that check who is asking.
 PRIVATE_STORAGE_ROOT = Path(env("PRIVATE_STORAGE_ROOT", default=str(VAR_DIR / "private")))
+# Public files, readable by a front server running as another user (uploads are 0600).
+STATIC_FILE_PERMISSIONS = {"file_permissions_mode": 0o644, "directory_permissions_mode": 0o755}
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT), "base_url": None},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
+                    "OPTIONS": STATIC_FILE_PERMISSIONS},
 }
 MEDIA_ROOT = str(PRIVATE_STORAGE_ROOT)
 MEDIA_URL = None
