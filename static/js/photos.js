@@ -30,6 +30,7 @@
 
   function megabytes(bytes) {
     var lang = (document.documentElement.lang || "vi").slice(0, 2);
+    if (bytes < 100 * 1024) { return Math.max(1, Math.round(bytes / 1024)) + " KB"; }
     var value = bytes / (1024 * 1024);
     var text = value.toFixed(value < 10 ? 1 : 0);
     return (lang === "vi" ? text.replace(".", ",") : text) + " MB";
@@ -68,6 +69,7 @@
     var actions = field.querySelector("[data-photo-actions]");
     input.classList.add("visually-hidden");
     input.tabIndex = -1;  // the two buttons take the focus instead
+    input.setAttribute("aria-hidden", "true");
     actions.hidden = false;
     field.querySelector("[data-photo-camera]").addEventListener("click", function () {
       input.setAttribute("capture", field.getAttribute("data-capture") || "environment");

@@ -513,6 +513,15 @@
       Array.prototype.forEach.call(container.querySelectorAll("input[type=file][data-scan-kind]"),
         function (input) {
           input.addEventListener("change", function () { scanPhoto(input, scanner); });
+          // A large button in the page's language instead of the browser's small control.
+          var pick = input.parentNode.querySelector("[data-scan-pick]");
+          if (pick) {
+            pick.hidden = false;
+            input.classList.add("visually-hidden");
+            input.tabIndex = -1;
+            input.setAttribute("aria-hidden", "true");
+            pick.addEventListener("click", function () { input.click(); });
+          }
         });
       var live = container.querySelector("[data-scan-live]");
       if (live && navigator.mediaDevices && navigator.mediaDevices.getUserMedia &&

@@ -109,7 +109,7 @@ def test_progress_while_sending_then_step_3(phone_page, tmp_path):
     progress = page.locator("[data-upload-progress]")
     expect(progress).to_be_visible()
     expect(page.locator("[data-upload-text]")).to_contain_text(
-        re.compile(r"Đang gửi ảnh: \d+,\d MB / \d+,\d MB"))
+        re.compile(r"Đang gửi ảnh: \d+(,\d)? [KM]B / \d+(,\d)? MB"))
     expect(page.get_by_test_id("next")).to_be_disabled()
     expect(page.get_by_test_id("back")).to_be_disabled()
     assert 0 <= int(page.locator("[data-upload-bar]").evaluate("b => b.value")) <= 100

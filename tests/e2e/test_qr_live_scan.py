@@ -81,6 +81,12 @@ def test_camera_refused_says_so_and_keeps_the_photo_fallback(_playwright, base_u
         expect(status).to_have_class("scan-status scan-status-error")
         expect(page.get_by_test_id("scan-cccd")).to_be_attached()
         expect(page.get_by_text("Hoặc chọn ảnh chụp mã QR có sẵn")).to_be_visible()
+        # The fallback: a large button in Vietnamese, not the browser's "Choose File".
+        pick = page.get_by_test_id("scan-cccd-pick")
+        expect(pick).to_have_text("Chọn ảnh mã QR trên CCCD")
+        assert pick.bounding_box()["height"] >= 44
+        with page.expect_file_chooser():
+            pick.click()
         expect(page.get_by_test_id("scan-live")).to_be_visible()
     finally:
         browser.close()
