@@ -6,17 +6,19 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 MANAGE := $(PY) manage.py
 # Debian packages the portal needs: zbar (QR), Pango/HarfBuzz (WeasyPrint PDFs),
-# gettext (translations), Chromium (browser tests), poppler (PDF checks in tests).
+# gettext (translations), Chromium (browser tests), poppler (PDF checks in tests), wrk
+# (the HTTP benchmarks' load generator).
 DEBIAN_PACKAGES := libzbar0 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	gettext chromium poppler-utils fonts-dejavu-core
+	gettext chromium poppler-utils fonts-dejavu-core wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup system-deps venv vendor messages makemessages run test test-e2e worker worker-messages worker-pdf beat \
+.PHONY: help setup system-deps venv vendor messages makemessages run serve test test-e2e worker worker-messages worker-pdf beat \
 	bench lint check-migrations clean
 
 help:
 	@echo "make run    set up, migrate, load demo data, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   set up, run the whole suite (make test-e2e: browser journeys only)"
+	@echo "make serve  the portal as in production (gunicorn, production settings) on :$(PORT)"
 	@echo "make worker / make beat   Celery worker and scheduler (need REDIS_URL)"
 	@echo "make bench  run the benchmarks under bench/"
 	@echo "make lint   ruff, and the layering of the apps (import-linter)"
@@ -78,6 +80,25 @@ run: setup
 	SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) load_demo_data
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The portal as in production on this machine: production settings, static files collected
+# and compressed, gunicorn with gunicorn.conf.py (GUNICORN_* to size it). DATABASE_URL and
+# REDIS_URL as set (without them: SQLite in var/ and tasks in-process); a random SECRET_KEY
+# kept in var/secret_key; plain HTTP on localhost (open http://localhost:8000: browsers
+# treat localhost as secure, so the Secure cookies work).
+SERVE_ENV = DJANGO_SETTINGS_MODULE=vssid_portal.settings.production \
+	SECRET_KEY="$$(cat var/secret_key)" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-localhost,127.0.0.1}" \
+	SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-false}" \
+	GUNICORN_BIND="$${GUNICORN_BIND:-127.0.0.1:$(PORT)}"
+
+serve: setup
+	@mkdir -p var
+	@test -s var/secret_key || (umask 077; $(PY) -c "import secrets; print(secrets.token_urlsafe(64))" > var/secret_key)
+	$(SERVE_ENV) $(MANAGE) migrate --noinput -v 0
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput -v 0
+	@echo "Serving as in production on http://localhost:$(PORT)/ (Ctrl-C stops)"
+	$(SERVE_ENV) $(VENV)/bin/gunicorn -c gunicorn.conf.py vssid_portal.wsgi
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -7,10 +7,8 @@ import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -30,6 +28,7 @@ from audit.admin_lookups import DeclaredLookupsOnlyMixin
 from audit.context import AuditContext
 from audit.services import audit_record
 from declarations.models import Attachment, Declaration
+from declarations.private_files import private_file_response
 from declarations.selectors import (
     declaration_registry_comparison,
     declarations_reviewable_by,
@@ -429,19 +428,21 @@ class DeclarationAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
 
     def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         declaration = self._visible_declaration(request, pk)
-        if not declaration.pdf or not default_storage.exists(declaration.pdf.name):
+        if not declaration.pdf:
             raise Http404
+        response = _private_file(declaration.pdf.name, "application/pdf")
         audit_record(
             action=AuditAction.PDF_VIEWED, target=declaration, actor=request.user,
             data={"number": declaration.number}, context=AuditContext.from_request(request),
         )
-        return _private_file(declaration.pdf.name, "application/pdf")
+        return response
 
     def attachment_view(self, request: HttpRequest, pk: int, attachment_uuid) -> HttpResponse:
         declaration = self._visible_declaration(request, pk)
         attachment = declaration.attachments.filter(uuid=attachment_uuid).first()
-        if attachment is None or not default_storage.exists(attachment.file.name):
+        if attachment is None:
             raise Http404
+        response = _private_file(attachment.file.name, attachment.content_type)
         audit_record(
             action=AuditAction.ATTACHMENT_VIEWED,
             target=attachment,
@@ -449,12 +450,15 @@ class DeclarationAdmin(DeclaredLookupsOnlyMixin, admin.ModelAdmin):
             data={"declaration": declaration.pk, "kind": attachment.kind},
             context=AuditContext.from_request(request),
         )
-        return _private_file(attachment.file.name, attachment.content_type)
+        return response
 
 
-def _private_file(name: str, content_type: str) -> FileResponse:
-    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = "inline"
+def _private_file(name: str, content_type: str) -> HttpResponse:
+    """The file streamed from private storage (opened before the view audits the reading:
+    a file that has gone is a 404, not a record of a view that showed nothing)."""
+    try:
+        response = private_file_response(name, content_type=content_type)
+    except FileNotFoundError:
+        raise Http404 from None
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -3,7 +3,6 @@ multipart), POST /api/v1/children/registrations/ (a child's, multipart), and the
 declarations: GET /api/v1/declarations/, /declarations/<id>/, /declarations/<id>/pdf/,
 POST /declarations/<id>/share/, GET /children/<id>/declarations/."""
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -27,6 +26,7 @@ from audit.services import audit_record
 from declarations.forms import DATE_INPUT_FORMATS
 from declarations.limits import registry_check_allowed, submit_allowed, web_rate_allowed
 from declarations.models import Declaration
+from declarations.private_files import private_file_response
 from declarations.selectors import declaration_visible_to_citizen, declarations_visible_to_citizen
 from declarations.services.child_registration import (
     ChildRegistrationData,
@@ -356,14 +356,14 @@ class DeclarationPdfView(APIView):
             response["Retry-After"] = "30"
             return _private(response)
         try:
-            handle = declaration.pdf.open("rb")
-        except (FileNotFoundError, ValueError):
+            response = private_file_response(
+                declaration.pdf.name, content_type="application/pdf", as_attachment=True,
+                filename=declaration_pdf_filename(declaration),
+            )
+        except FileNotFoundError:
             raise NotFound() from None
         audit_record(action=AuditAction.PDF_VIEWED, target=declaration, actor=request.user,
                      data={"number": declaration.number, "channel": "api"}, request=request)
-        response = FileResponse(handle, content_type="application/pdf", as_attachment=True,
-                                filename=declaration_pdf_filename(declaration))
-        response["Cache-Control"] = "private, no-store"
         return response
 
 

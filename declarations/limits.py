@@ -1,14 +1,16 @@
 """Rate limits of the declaration pages, on the same rates (settings.REST_FRAMEWORK
-["DEFAULT_THROTTLE_RATES"]) as the API, counted in the shared cache per identity (a
-client address from audit.context.client_address, or an account). A cache that cannot be
-reached lets the request through: the limit must not turn a cache outage into an outage of
-the page; what it protects (SMS, e-mails) has its own caps in the outbox."""
+["DEFAULT_THROTTLE_RATES"]) as the API and counted by the same mechanism
+(registry.throttling: a fixed-window counter in the shared cache) per identity (a client
+address from audit.context.client_address, or an account), under keys of their own (a
+page's count is not the API's). A cache that cannot be reached lets the request through:
+the limit must not turn a cache outage into an outage of the page; what it protects (SMS,
+e-mails) has its own caps in the outbox."""
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
-from rest_framework.throttling import SimpleRateThrottle
+
+from registry.throttling import parse_rate, rate_limit_hit, rate_limit_used
 
 logger = logging.getLogger(__name__)
 
@@ -22,18 +24,8 @@ def web_rate_allowed(request: HttpRequest, *, scope: str, ident: str) -> bool:
     rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(scope)
     if not rate:
         return True
-    count, seconds = SimpleRateThrottle.parse_rate(None, rate)
-    key = _rate_key(scope, ident)
-    try:
-        cache.add(key, 0, seconds)
-        try:
-            return cache.incr(key) <= count
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, seconds)
-            return True
-    except Exception:
-        logger.warning("Rate limit %s not applied (cache error)", scope, exc_info=True)
-        return True
+    count, seconds = parse_rate(rate)
+    return rate_limit_hit(_rate_key(scope, ident), count=count, seconds=seconds).allowed
 
 
 def web_rate_used_up(*, scope: str, ident: str) -> bool:
@@ -42,12 +34,8 @@ def web_rate_used_up(*, scope: str, ident: str) -> bool:
     rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(scope)
     if not rate:
         return False
-    count, _seconds = SimpleRateThrottle.parse_rate(None, rate)
-    try:
-        return (cache.get(_rate_key(scope, ident)) or 0) >= count
-    except Exception:
-        logger.warning("Rate limit %s not applied (cache error)", scope, exc_info=True)
-        return False
+    count, _seconds = parse_rate(rate)
+    return rate_limit_used(_rate_key(scope, ident)) >= count
 
 
 def short_link_tries_allowed(request: HttpRequest) -> bool:

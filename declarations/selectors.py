@@ -17,6 +17,7 @@ from guardians.selectors import (
     minors_filter,
 )
 from registry.models import Office, Province
+from registry.reference import reference_data
 
 # The shapes the database allows (registry.models constraints): anything else cannot match,
 # and is never sent to the database (PostgreSQL refuses NUL bytes in text).
@@ -40,31 +41,40 @@ def office_by_code(code: str) -> Office | None:
     return Office.objects.filter(code=code).select_related("parent", "province").first()
 
 
-def offices_receiving(*, province_code: str = "") -> QuerySet[Office]:
-    """Active province and local offices that receive declarations (of one province when
-    `province_code` is given; none for a malformed code)."""
-    if province_code and not is_province_code(province_code):
-        return Office.objects.none()
-    queryset = Office.objects.filter(
-        is_active=True,
-        receives_declarations=True,
-        level__in=[Office.Level.PROVINCE, Office.Level.LOCAL],
-    ).select_related("parent", "province")
-    if province_code:
-        queryset = queryset.filter(province__code=province_code)
-    return queryset.order_by("province__code", "code")
-
-
-def provinces_with_receiving_offices() -> QuerySet[Province]:
-    return (
-        Province.objects.filter(
-            offices__is_active=True,
-            offices__receives_declarations=True,
-            offices__level__in=[Office.Level.PROVINCE, Office.Level.LOCAL],
+def _receiving() -> dict[str, tuple[Office, ...]]:
+    """{"": every office that receives declarations, province code: its own}, by province
+    code then code, from the reference data in memory (registry.reference): the office
+    step listed all of them (~340) from the database on every request, two or three times."""
+    reference = reference_data()
+    found = reference.derived.get("declarations.offices_receiving")
+    if found is None:
+        offices = sorted(
+            (office for office in reference.offices
+             if office.is_active and office.receives_declarations
+             and office.level in (Office.Level.PROVINCE, Office.Level.LOCAL)
+             and office.province is not None),
+            key=lambda office: (office.province.code, office.code),
         )
-        .distinct()
-        .order_by("code")
-    )
+        found = {"": tuple(offices)}
+        for office in offices:
+            found[office.province.code] = (*found.get(office.province.code, ()), office)
+        reference.derived["declarations.offices_receiving"] = found
+    return found
+
+
+def offices_receiving(*, province_code: str = "") -> tuple[Office, ...]:
+    """Active province and local offices that receive declarations (of one province when
+    `province_code` is given; none for a malformed code), by province code and code. From
+    memory: shared objects, read only."""
+    if province_code and not is_province_code(province_code):
+        return ()
+    return _receiving().get(province_code, ())
+
+
+def provinces_with_receiving_offices() -> list[Province]:
+    """The provinces that have an office receiving declarations, by code (from memory)."""
+    codes = reference_data().province_codes
+    return [codes[code] for code in sorted(_receiving()) if code and code in codes]
 
 
 def office_label(office: Office) -> str:

@@ -35,7 +35,10 @@ def declaration_from_token(token: str) -> Declaration | None:
         value = signing.TimestampSigner(salt=_SALT).unsign(token, max_age=STATUS_LINK_MAX_AGE)
     except signing.BadSignature:
         return None
-    return Declaration.objects.filter(uuid=value).select_related("office").first()
+    # The office's parent too: the page names a local office after its province office
+    # (office_label), which was a second query.
+    return Declaration.objects.filter(uuid=value).select_related(
+        "office", "office__parent").first()
 
 
 def status_path(declaration: Declaration) -> str:

@@ -4,7 +4,7 @@ the signed link of the SMS. Every page starts from declarations_visible_to_citiz
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -22,6 +22,7 @@ from declarations.download_links import (
 )
 from declarations.limits import web_rate_allowed
 from declarations.models import Attachment, Declaration
+from declarations.private_files import private_file_response
 from declarations.selectors import (
     declaration_visible_to_citizen,
     declarations_visible_to_citizen,
@@ -52,14 +53,12 @@ def _visible_or_404(request: HttpRequest, uuid) -> Declaration:
 
 def _pdf_response(declaration: Declaration, *, inline: bool = False) -> HttpResponse:
     try:
-        handle = declaration.pdf.open("rb")
-    except (FileNotFoundError, ValueError):
+        return private_file_response(
+            declaration.pdf.name, content_type="application/pdf", as_attachment=not inline,
+            filename=declaration_pdf_filename(declaration),
+        )
+    except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(
-        handle, content_type="application/pdf", as_attachment=not inline,
-        filename=declaration_pdf_filename(declaration),
-    )
-    return _private(response)
 
 
 def _pdf_pending(request: HttpRequest, declaration: Declaration) -> HttpResponse:
@@ -132,12 +131,10 @@ def declaration_photo(request: HttpRequest, uuid, kind: str) -> HttpResponse:
     if attachment is None:
         raise Http404
     try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError):
+        return private_file_response(attachment.file.name,
+                                     content_type=attachment.content_type or "image/jpeg")
+    except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, content_type=attachment.content_type or "image/jpeg")
-    response["Content-Disposition"] = "inline"
-    return _private(response)
 
 
 @never_cache

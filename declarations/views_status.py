@@ -1,6 +1,5 @@
 """Where a declaration stands, for a citizen without an account: through the signed link
 in the SMS, or by typing the declaration number and the BHXH code."""
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -16,6 +15,7 @@ from declarations.status_links import (
     keep_token_out_of_referers,
     status_path,
 )
+from registry.throttling import rate_limit_hit, rate_limit_used
 
 # Typing number + code is cheap to try: cap the wrong tries per client address.
 LOOKUP_FAILURES_PER_HOUR = 20
@@ -57,7 +57,7 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
     form = StatusLookupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         key = _failures_key(request)
-        if cache.get(key, 0) >= LOOKUP_FAILURES_PER_HOUR:
+        if rate_limit_used(key) >= LOOKUP_FAILURES_PER_HOUR:
             form.add_error(
                 None, gettext("Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau một giờ.")
             )
@@ -67,11 +67,7 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
             )
             if declaration is not None:
                 return redirect(status_path(declaration))
-            cache.add(key, 0, 60 * 60)
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, 60 * 60)
+            rate_limit_hit(key, count=LOOKUP_FAILURES_PER_HOUR, seconds=60 * 60)
             form.add_error(
                 None,
                 gettext("Không tìm thấy tờ khai có số tờ khai và mã số BHXH này. Vui lòng "

@@ -14,7 +14,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.context import client_address
 from declarations.limits import web_rate_allowed
 from declarations.photos import SanitizedPhoto
+from declarations.private_files import private_file_response
 from declarations.services.drafts import DRAFT_PHOTO_DIR
 
 _PHOTO_META = {"name": str, "width": int, "height": int, "sha256": str, "size": int}
@@ -340,13 +341,9 @@ def photo_response(draft: WizardDraft, kind: str) -> HttpResponse:
     if name is None:
         raise Http404
     try:
-        handle = default_storage.open(name, "rb")
+        return private_file_response(name, content_type="image/jpeg")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = "inline"
-    return response
 
 
 def photos_take(draft: WizardDraft, request: HttpRequest, form, sanitize) -> None:

@@ -23,6 +23,7 @@ Empty values are "-". The payload is plain ASCII, so the QR needs no character-s
 from __future__ import annotations
 
 import datetime
+import functools
 import hmac
 from dataclasses import dataclass
 
@@ -202,6 +203,11 @@ def card_qr_svg_data_uri(payload: str) -> str:
     return qr.svg_data_uri(scale=4, border=4, dark="#000", light="#fff")
 
 
+# segno picks the best of 8 masks in pure Python: 15-20 ms of CPU per QR, 80 % of the card
+# page (issue #13). A card's payload changes only with the card, so each process keeps the
+# images of the last cards it drew (a few KB each; in the process's memory only, never in a
+# shared cache).
+@functools.lru_cache(maxsize=256)
 def card_qr_png_data_uri(payload: str, *, scale: int = 5) -> str:
     """The QR as a PNG data: URI: crisp enough for a phone camera on any screen."""
     qr = segno.make(payload, error="m", micro=False)

@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import secrets
+import threading
 import time
 
 from django import forms
 from django.http import HttpRequest
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Province
+from registry.reference import reference_data
 
 MIN_BIRTH_YEAR = 1900
 
@@ -148,24 +151,89 @@ class BirthDateField(forms.CharField):
         return parse_birth_date(value, allow_year=self.allow_year)
 
 
-class ProvinceChoiceField(forms.ModelChoiceField):
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("queryset", Province.objects.order_by("name_folded"))
-        kwargs.setdefault("to_field_name", "code")
-        super().__init__(**kwargs)
+class ProvinceSelect(forms.Select):
+    """Django's Select, its HTML kept per (reference data version, language, name, value,
+    attributes, empty label): rendering the 35 options through the widget templates cost
+    about 1 ms per page (issue #13); the same select is now rendered once per process.
+    Only values that are a province code (or empty) are kept, so what a visitor types
+    cannot fill the store."""
 
-    def label_from_instance(self, obj: Province) -> str:
-        return obj.name
+    empty_label = None
+    MAX_KEPT = 512
+    _kept: dict = {}
+    _lock = threading.Lock()
+
+    def render(self, name, value, attrs=None, renderer=None):
+        data = reference_data()
+        values = tuple(self.format_value(value))
+        if any(v and v not in data.province_codes for v in values):
+            return super().render(name, value, attrs, renderer)
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        key = (data.version, get_language(), type(renderer).__qualname__, name, values,
+               tuple(sorted(final_attrs.items())), self.is_required, str(self.empty_label))
+        html = self._kept.get(key)
+        if html is None:
+            html = super().render(name, value, attrs, renderer)
+            with self._lock:
+                if len(self._kept) >= self.MAX_KEPT:
+                    self._kept.clear()
+                self._kept[key] = html
+        return html
+
+
+def _province_choices(empty_label) -> list[tuple[str, str]]:
+    choices = [(province.code, province.name) for province in reference_data().provinces]
+    return choices if empty_label is None else [("", empty_label), *choices]
+
+
+class ProvinceChoiceField(forms.ChoiceField):
+    """A province chosen by its code -> the Province, ordered by name, from the reference
+    data in memory (registry.reference): no query to render or check the choices. Renders
+    and cleans as a ModelChoiceField(Province, to_field_name="code") did."""
+
+    widget = ProvinceSelect
+    default_error_messages = {
+        "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"],
+    }
+
+    def __init__(self, *, empty_label="---------", **kwargs) -> None:
+        if kwargs.get("required", True) and kwargs.get("initial") is not None:
+            empty_label = None
+        self.empty_label = empty_label
+        super().__init__(choices=functools.partial(_province_choices, empty_label), **kwargs)
+        self.widget.empty_label = empty_label
+
+    def prepare_value(self, value):
+        if isinstance(value, Province):
+            return value.code
+        return super().prepare_value(value)
 
     def to_python(self, value):
-        # Django's own NUL check here speaks English: a province with a control character
-        # is simply not one of the choices.
-        if isinstance(value, str) and _CONTROL_CHARACTERS.search(value):
+        # Django's own NUL check speaks English: a province with a control character is
+        # simply not one of the choices.
+        if isinstance(value, Province):
+            value = value.code
+        if value in self.empty_values:
+            return None
+        value = str(value)
+        province = (None if _CONTROL_CHARACTERS.search(value)
+                    else reference_data().province_codes.get(value))
+        if province is None:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice",
                 params={"value": value},
             )
-        return super().to_python(value)
+        return province
+
+    def validate(self, value) -> None:
+        forms.Field.validate(self, value)
+
+    def has_changed(self, initial, data) -> bool:
+        if self.disabled:
+            return False
+        initial_value = initial if initial is not None else ""
+        data_value = data if data is not None else ""
+        return str(self.prepare_value(initial_value)) != str(data_value)
 
 
 class AccessibleFormMixin:

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Cast, Substr
 from django.utils.translation import gettext_lazy as _
 
-from registry.derived import DerivedFieldsModel
+from registry.derived import DerivedFieldsModel, DerivedFieldsQuerySet
 from registry.text import fold, normalize_name
 
 BHXH_CODE_REGEX = r"^[0-9]{10}$"
@@ -23,6 +23,36 @@ def _not_blank(field: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=~Q(**{field: ""}), name=name)
 
 
+class ReferenceQuerySet(DerivedFieldsQuerySet):
+    """Provinces, offices and facilities are served from memory (registry.reference): the
+    bulk writes, which send no signal (the import commands, load_reference_data), make
+    every process reload them. (save() and delete() do through signals: registry.apps.)"""
+
+    def bulk_create(self, *args, **kwargs):
+        try:
+            return super().bulk_create(*args, **kwargs)
+        finally:
+            _reference_data_changed()
+
+    def bulk_update(self, *args, **kwargs):
+        try:
+            return super().bulk_update(*args, **kwargs)
+        finally:
+            _reference_data_changed()
+
+    def update(self, **kwargs):
+        try:
+            return super().update(**kwargs)
+        finally:
+            _reference_data_changed()
+
+
+def _reference_data_changed() -> None:
+    from registry.reference import reference_data_changed
+
+    reference_data_changed()
+
+
 class Sex(models.TextChoices):
     MALE = "M", _("Nam")
     FEMALE = "F", _("Nữ")
@@ -32,6 +62,8 @@ class Province(DerivedFieldsModel):
     code = models.CharField(_("mã tỉnh"), max_length=2, unique=True)
     name = models.CharField(_("tên"), max_length=100)
     name_folded = models.CharField(max_length=100, editable=False, db_index=True)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tỉnh/thành phố")
@@ -84,6 +116,8 @@ class Office(DerivedFieldsModel):
         _("tiếp nhận tờ khai"), default=True, db_index=True
     )
     is_active = models.BooleanField(_("đang hoạt động"), default=True, db_index=True)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cơ quan BHXH")
@@ -139,6 +173,8 @@ class HealthFacility(DerivedFieldsModel):
     )
     level = models.CharField(_("tuyến"), max_length=10, choices=Level.choices, db_index=True)
     accepts_registration = models.BooleanField(_("nhận đăng ký KCB ban đầu"), default=True)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cơ sở khám chữa bệnh")

@@ -18,6 +18,7 @@ from registry.models import (
     ParticipationPeriod,
     Province,
 )
+from registry.reference import reference_data
 from registry.text import fold
 
 # A look-up by name, birth date and province can match namesakes; more than this many hits
@@ -127,6 +128,45 @@ def health_facilities_search(
     return queryset.filter(_name_or_code_filter(q)).order_by("code")
 
 
+# The same searches on the reference data in memory (registry.reference): what the look-up
+# pages and the directory API serve, with no query. Same rows in the same order as the
+# querysets above (tests/registry/test_reference.py compares them on every kind of query).
+
+def _name_or_code_match(q: str):
+    """_name_or_code_filter as a predicate on one office or facility."""
+    terms = _search_terms(q)
+    if not terms:
+        return lambda row: True
+    code = _compact_code(q)
+    code = code if code.isalnum() else None
+
+    def match(row) -> bool:
+        return (all(term in row.name_folded for term in terms)
+                or (code is not None and row.code.startswith(code)))
+
+    return match
+
+
+def offices_directory(*, province_code: str = "", q: str = "") -> list[Office]:
+    """offices_search, from memory. The offices are shared: read them, never change them."""
+    match = _name_or_code_match(q)
+    return [office for office in reference_data().active_offices(province_code) if match(office)]
+
+
+def health_facilities_directory(
+    *, province_code: str = "", q: str = "", accepts_registration: bool | None = None
+) -> list[HealthFacility]:
+    """health_facilities_search, from memory. The facilities are shared: read them, never
+    change them."""
+    match = _name_or_code_match(q)
+    return [
+        facility for facility in reference_data().facilities_of(province_code)
+        if (accepts_registration is None
+            or facility.accepts_registration == accepts_registration)
+        and match(facility)
+    ]
+
+
 # --- The citizen's own card and history -------------------------------------------------------
 
 def insured_person_current_card(
@@ -134,16 +174,26 @@ def insured_person_current_card(
 ) -> HealthInsuranceCard | None:
     """The card valid today (the latest one if several), else the most recent card."""
     today = today or timezone.localdate()
-    cards = HealthInsuranceCard.objects.filter(person=person).select_related(
-        "person", "facility", "facility__province", "issuing_office"
-    )
+    cards = HealthInsuranceCard.objects.filter(person=person)
     current = (
         cards.filter(valid_from__lte=today)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
         .order_by("-valid_from", "-issue_date")
         .first()
     )
-    return current or cards.order_by("-valid_from", "-issue_date").first()
+    card = current or cards.order_by("-valid_from", "-issue_date").first()
+    if card is not None:
+        # Its person is the one asked about, its facility and issuing office come from the
+        # reference data in memory (shared: read only), rather than three joins.
+        card.person = person
+        reference = reference_data()
+        facility = reference.facility_by_id(card.facility_id)
+        if facility is not None:
+            card.facility = facility
+        office = reference.office_by_id(card.issuing_office_id)
+        if office is not None:
+            card.issuing_office = office
+    return card
 
 
 def _month_index(day: datetime.date) -> int:

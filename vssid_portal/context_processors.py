@@ -1,9 +1,12 @@
+import functools
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -17,10 +20,23 @@ USER_NAV = [
 
 
 def _reverse_or_none(name: str) -> str | None:
+    """reverse(name) of a URL without arguments, or None; each kept per URL prefix and
+    URLconf (this runs on every page: ~15 µs per reverse() saved, issue #13)."""
+    return _reversed(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=256)
+def _reversed(name: str, _prefix: str, urlconf) -> str | None:
     try:
-        return reverse(name)
+        return reverse(name, urlconf=urlconf)
     except NoReverseMatch:
         return None
+
+
+@receiver(setting_changed)
+def _forget_reversed(*, setting, **_kwargs) -> None:
+    if setting == "ROOT_URLCONF":
+        _reversed.cache_clear()
 
 
 def language_next(request: HttpRequest) -> str:

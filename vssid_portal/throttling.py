@@ -1,36 +1,22 @@
-"""The API's rate limits, counted per client as audit.context.client_address sees it (so a
-forged X-Forwarded-For is no new client), and letting requests through when the cache
-(Redis) is down: a limit must not turn an outage of the cache into an outage of the
-portal. (The limits that protect accounts — login failures, OTP tries and sends — live in
-the accounts app and the database.)"""
-import logging
-
+"""The API's rate limits (REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]): DRF's anon, user and
+scoped throttles counted by the portal's one mechanism (registry.throttling: a fixed-window
+counter per scope and client, O(1) per request), per client as
+audit.context.client_address sees it (so a forged X-Forwarded-For is no new client), and
+letting requests through when the cache (Redis) fails: a limit must not turn an outage of
+the cache into an outage of the portal. (The limits that protect accounts — login
+failures, OTP tries and sends — live in the accounts app and the database.)"""
 from rest_framework import throttling
 
-from audit.context import client_address
-
-logger = logging.getLogger(__name__)
+from registry.throttling import CountingRateThrottle
 
 
-class _ClientAddressMixin:
-    def get_ident(self, request) -> str:
-        return client_address(request) or "unknown"
-
-    def allow_request(self, request, view) -> bool:
-        try:
-            return super().allow_request(request, view)
-        except Exception:  # the cache backend failed (connection refused, timeout …)
-            logger.warning("Rate limit not applied (cache error)", exc_info=True)
-            return True
-
-
-class AnonRateThrottle(_ClientAddressMixin, throttling.AnonRateThrottle):
+class AnonRateThrottle(throttling.AnonRateThrottle, CountingRateThrottle):
     pass
 
 
-class UserRateThrottle(_ClientAddressMixin, throttling.UserRateThrottle):
+class UserRateThrottle(throttling.UserRateThrottle, CountingRateThrottle):
     pass
 
 
-class ScopedRateThrottle(_ClientAddressMixin, throttling.ScopedRateThrottle):
+class ScopedRateThrottle(throttling.ScopedRateThrottle, CountingRateThrottle):
     pass

@@ -86,3 +86,59 @@ def test_production_keeps_the_exemption():
         env=env, capture_output=True, text=True, check=True,
     ).stdout
     assert out.strip() == "True ['^healthz$']"
+
+
+# --- The broker's state, kept a few seconds per process -------------------------------------
+
+@pytest.fixture
+def probes(monkeypatch, settings):
+    """The broker probes made, each answering what `state["now"]` says."""
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6399/0"
+    health._BrokerState.states.clear()
+    made = []
+    state = {"now": "ok"}
+
+    def probe(url):
+        made.append(url)
+        return state["now"]
+
+    monkeypatch.setattr(health, "_probe_broker", probe)
+    yield made, state
+    health._BrokerState.states.clear()
+
+
+def test_the_broker_is_not_probed_on_every_call(client, probes):
+    made, _state = probes
+    for _ in range(20):
+        assert client.get("/healthz").json()["broker"] == "ok"
+    assert len(made) == 1
+
+
+def test_a_broker_that_goes_down_is_reported_within_the_state_age(client, probes, monkeypatch):
+    made, state = probes
+    assert client.get("/healthz").json()["broker"] == "ok"
+    state["now"] = "error"
+    assert client.get("/healthz").json()["broker"] == "ok"  # still the state just seen
+    later = health.time.monotonic() + health.BROKER_STATE_SECONDS + 0.1
+    monkeypatch.setattr(health.time, "monotonic", lambda: later)
+    assert client.get("/healthz").json()["broker"] == "error"
+    state["now"] = "ok"
+    assert client.get("/healthz").json()["broker"] == "error"
+    assert len(made) == 2
+
+
+def test_while_one_thread_probes_the_others_answer_the_last_state(probes):
+    made, _state = probes
+    health._BrokerState.states["redis://127.0.0.1:6399/0"] = (0.0, "error")  # stale
+    with health._BrokerState.lock:  # another thread is probing
+        assert health.check_broker() == "error"
+    assert made == []
+    assert health.check_broker() == "ok" and len(made) == 1
+
+
+def test_each_broker_url_has_its_own_state(client, probes, settings):
+    made, _state = probes
+    client.get("/healthz")
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6398/0"
+    client.get("/healthz")
+    assert made == ["redis://127.0.0.1:6399/0", "redis://127.0.0.1:6398/0"]

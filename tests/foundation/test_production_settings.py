@@ -72,3 +72,20 @@ def test_no_demo_data_in_production(good_env):
     result = _manage("load_demo_data", **good_env)
     assert result.returncode != 0
     assert "not allowed" in result.stderr
+
+
+def _database_setting(env: dict) -> str:
+    code = ("from django.db import connection as c; "
+            "print(c.settings_dict['CONN_MAX_AGE'], c.settings_dict['CONN_HEALTH_CHECKS'])")
+    result = _manage("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_persistent_database_connections_checked_before_reuse(good_env, tmp_path):
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    assert _database_setting({**good_env, "DATABASE_URL": database}) == "60 True"
+    assert _database_setting({**good_env, "DATABASE_URL": database,
+                              "CONN_MAX_AGE": "0"}) == "0 True"
+    assert _database_setting({**good_env, "DATABASE_URL": database + "?conn_max_age=7",
+                              "CONN_MAX_AGE": "30"}) == "7 True"

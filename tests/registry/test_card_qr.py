@@ -152,3 +152,24 @@ def test_svg_data_uri_is_self_contained(new_card):
     uri = card_qr_svg_data_uri(card_qr_payload(new_card))
     assert uri.startswith("data:image/svg+xml")
     assert "http://" not in uri.split("xmlns", 1)[0]
+
+
+def test_the_png_of_a_card_is_drawn_once_per_process(new_card, monkeypatch):
+    """segno chooses among 8 masks in pure Python (~15 ms): a card's QR is kept."""
+    import base64
+
+    from registry import card_qr
+
+    card_qr.card_qr_png_data_uri.cache_clear()
+    drawn = []
+    real_make = segno.make
+    monkeypatch.setattr(card_qr.segno, "make", lambda *a, **k: (drawn.append(a[0]),
+                                                                 real_make(*a, **k))[1])
+    payload = card_qr_payload(new_card)
+    first = card_qr.card_qr_png_data_uri(payload)
+    assert card_qr.card_qr_png_data_uri(payload) == first
+    assert drawn == [payload]
+    png = base64.b64decode(first.split(",", 1)[1])
+    assert zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))[0].text == payload
+    card_qr.card_qr_png_data_uri(payload + "x")
+    assert len(drawn) == 2

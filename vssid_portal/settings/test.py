@@ -11,7 +11,12 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 PRIVATE_STORAGE_ROOT = VAR_DIR / "test-private"
-STORAGES["default"]["OPTIONS"]["location"] = str(PRIVATE_STORAGE_ROOT)  # noqa: F405
+# Local disk whatever PRIVATE_STORAGE_BUCKET says: the tests that use an object store start
+# one of their own (tests/object_store.py).
+STORAGES["default"] = {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT), "base_url": None},
+}
 MEDIA_ROOT = str(PRIVATE_STORAGE_ROOT)
 # Tests call tasks in-process unless a test starts a real worker on purpose.
 CELERY_TASK_ALWAYS_EAGER = True
