@@ -36,9 +36,10 @@ def declaration_from_token(token: str) -> Declaration | None:
     except signing.BadSignature:
         return None
     # The office's parent too: the page names a local office after its province office
-    # (office_label), which was a second query.
-    return Declaration.objects.filter(uuid=value).select_related(
-        "office", "office__parent").first()
+    # (office_label), which was a second query. The uuid is unique: no ORDER BY to build.
+    found = Declaration.objects.filter(uuid=value).select_related(
+        "office", "office__parent").order_by()[:1]
+    return next(iter(found), None)
 
 
 def status_path(declaration: Declaration) -> str:

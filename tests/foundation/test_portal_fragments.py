@@ -102,3 +102,21 @@ def test_a_fragment_needs_a_name():
 
     with pytest.raises(TemplateSyntaxError):
         Template("{% load portal_fragments %}{% fragment %}x{% endfragment %}")
+
+
+def test_a_fragment_cannot_hold_a_block():
+    from django.template import TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError):
+        Template('{% load portal_fragments %}{% fragment "x" %}{% block b %}{% endblock %}'
+                 '{% endfragment %}')
+
+
+def test_the_language_tag_inside_a_page_is_honoured():
+    template = Template('{% load i18n portal_fragments %}{% fragment "x" %}'
+                        '{% get_current_language as code %}{{ code }}{% endfragment %}'
+                        '{% language "en" %}{% fragment "x" %}'
+                        '{% get_current_language as code %}{{ code }}{% endfragment %}'
+                        '{% endlanguage %}')
+    assert template.render(Context()) == "vien"
+    assert template.render(Context()) == "vien"

@@ -14,6 +14,7 @@ import threading
 from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -36,7 +37,14 @@ def forget_fragments(**_kwargs) -> None:
 setting_changed.connect(forget_fragments, dispatch_uid="vssid_portal.portal_fragments")
 
 
+_RENDER_KEY = "portal_fragments.key"
+
+
 class FragmentNode(template.Node):
+    # Not walked by {% extends %} looking for blocks (it walks the whole parent template on
+    # every render): a fragment holds no {% block %}, which would be kept as first rendered.
+    child_nodelists = ()
+
     def __init__(self, name: str, vary_on: list, nodelist) -> None:
         self.name = name
         self.vary_on = vary_on
@@ -45,8 +53,12 @@ class FragmentNode(template.Node):
     def render(self, context) -> str:
         if settings.DEBUG:
             return self.nodelist.render(context)
-        key = (self.origin.name if self.origin else None, self.name, get_language(),
-               get_script_prefix(), get_urlconf(),
+        # The URL prefix and URLconf, worked out once per rendering (the language per
+        # fragment: {% language %} may change it within a page).
+        urls = context.render_context.get(_RENDER_KEY)
+        if urls is None:
+            urls = context.render_context[_RENDER_KEY] = (get_script_prefix(), get_urlconf())
+        key = (self.origin.name if self.origin else None, self.name, get_language(), *urls,
                *(str(value.resolve(context)) for value in self.vary_on))
         html = _kept.get(key)
         if html is None:
@@ -66,4 +78,6 @@ def do_fragment(parser, token) -> FragmentNode:
     name = bits[1].strip("\"'")
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError("A {% fragment %} cannot hold a {% block %}.")
     return FragmentNode(name, [parser.compile_filter(bit) for bit in bits[2:]], nodelist)
