@@ -150,7 +150,7 @@ class ReferenceListSerializer(serializers.ListSerializer):
     """A list of offices or facilities from the reference data in memory
     (registry.reference): each row is serialised once per version and language in the
     process, then reused (DRF's serialisation was two thirds of the directory API's time;
-    issue #13). The rows are shared: nothing may change them."""
+    measured in the README). The rows are shared: nothing may change them."""
 
     def to_representation(self, data):
         derived = reference_data().derived

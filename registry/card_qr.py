@@ -204,7 +204,7 @@ def card_qr_svg_data_uri(payload: str) -> str:
 
 
 # segno picks the best of 8 masks in pure Python: 15-20 ms of CPU per QR, 80 % of the card
-# page (issue #13). A card's payload changes only with the card, so each process keeps the
+# page. A card's payload changes only with the card, so each process keeps the
 # images of the last cards it drew (a few KB each; in the process's memory only, never in a
 # shared cache).
 @functools.lru_cache(maxsize=256)

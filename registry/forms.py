@@ -154,7 +154,7 @@ class BirthDateField(forms.CharField):
 class ProvinceSelect(forms.Select):
     """Django's Select, its HTML kept per (reference data version, language, name, value,
     attributes, empty label): rendering the 35 options through the widget templates cost
-    about 1 ms per page (issue #13); the same select is now rendered once per process.
+    about 1 ms per page; the same select is now rendered once per process.
     Only values that are a province code (or empty) are kept, so what a visitor types
     cannot fill the store."""
 

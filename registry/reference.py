@@ -1,7 +1,7 @@
 """Reference data — provinces, BHXH offices, health facilities — served from each process's
 memory. They change only on import or in the admin, and every look-up page, its form and
 the directory API read them: from the database that was 2-4 queries and a province list
-rebuilt per request (issue #13).
+rebuilt per request.
 
 A process keeps one snapshot per *version*, a token in the shared cache
 (`VERSION_KEY`): when the token is not the one its snapshot was loaded under, the next

@@ -10,7 +10,7 @@ one round trip to Redis (vssid_portal.cache.FallbackRedisCache.window_incr) what
 client's traffic. DRF's SimpleRateThrottle, used before, kept the time of every request
 of the window in one cache entry, read and rewritten whole on each request: its cost grew
 with the traffic (up to 2,000 pickled floats per request at the "user" rate, without
-bound at raised rates: issue #13), and two requests at once could each write back a list
+bound at raised rates), and two requests at once could each write back a list
 without the other's entry.
 
 What a fixed window changes: at most the count per window, but up to twice the count

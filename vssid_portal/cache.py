@@ -37,7 +37,7 @@ FALLBACK_MAX_ENTRIES = 200_000
 
 class _ClientPerPool(RedisCacheClient):
     """Django's client makes a new redis.Redis for every cache call: ~0.1 ms of CPU with
-    redis-py 8, as much as the call itself (issue #13). One per connection pool does
+    redis-py 8, as much as the call itself. One per connection pool does
     (redis.Redis is thread-safe; each command takes a connection from the pool)."""
 
     def __init__(self, *args, **kwargs) -> None:

@@ -4,7 +4,7 @@ templates, to the same HTML.
 
 Django renders every widget through 2-3 nested templates, and every option of a select
 through two more: ~0.1 ms per text box and ~25 µs per option, so ~0.3 ms of the login page
-and ~1 ms of a look-up form with its province select (issue #13). The output is the
+and ~1 ms of a look-up form with its province select. The output is the
 templates' exactly, whitespace included (the renderer strips the whole, as Django's does);
 tests/foundation/test_form_renderer.py renders every widget kind and every form of the
 portal both ways and compares. Anything unusual (another option template, a label that is

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 logger = logging.getLogger(__name__)
 BROKER_TIMEOUT_SECONDS = 2.0
 # How long a process answers from the broker state it last saw. Opening a broker connection
-# on every probe held /healthz to ~170 req/s on 2 cores (issue #13) and cost the broker a
+# on every probe held /healthz to ~170 req/s on 2 cores and cost the broker a
 # connection per probe per load balancer; a state a few seconds old is what a probe needs.
 BROKER_STATE_SECONDS = 5.0
 

@@ -4,7 +4,7 @@ Before storing a new session Django asks the database whether its random key is 
 SELECT), then INSERTs it; the INSERT refuses a taken key by itself (primary key: Django
 turns the IntegrityError into CreateError and tries another key), so the question is
 never needed. Every first visit to a page that keeps something in the session (the
-BHXH-code look-up's question, a log-in) paid for it (issue #13). Sessions stay in the
+BHXH-code look-up's question, a log-in) paid for it. Sessions stay in the
 database, in Django's table, read and written as before.
 """
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS

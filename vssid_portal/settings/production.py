@@ -11,7 +11,7 @@ if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set SECRET_KEY to a random value of at least 50 characters.")
 
 # Persistent database connections: a connection opened per request cost more than most
-# pages themselves (issue #13: look-up pages at ~100 req/s, most of it PostgreSQL's
+# pages themselves (look-up pages at ~100 req/s, most of it PostgreSQL's
 # connection start-up). Each web process (or gthread thread) keeps one connection for
 # CONN_MAX_AGE seconds and checks it (one `SELECT 1`) before the first query of each new
 # request, so a restarted database costs a reconnection, not an error page. A

@@ -3,7 +3,7 @@ every visitor, rendered once per process and language and kept in memory.
 
 The page chrome (links in <head>, brand, footer, the language buttons) and the home page's
 list of services cost ~0.5 ms of template rendering on every page (static and url tags,
-translations; issue #13) and never change while the process runs. The kept HTML is keyed
+translations) and never change while the process runs. The kept HTML is keyed
 by the template, the fragment's name, the active language, the URL prefix and the values
 given after the name (say, whether the visitor is logged in): put nothing personal and
 nothing per request inside (no csrf_token, no user name, no form). Not kept with DEBUG on
