@@ -10,21 +10,14 @@ import logging
 import re
 from functools import cache
 
-_PLACEHOLDER = "TOKENPLACEHOLDER"
 _OLD_PREFIXES = ("/declarations/status/",)  # links sent before the Vietnamese URL scheme
 
 
 @cache
 def _pattern() -> re.Pattern:
-    from django.urls import NoReverseMatch, reverse
+    from accounts.token_pages import token_page_prefixes
 
-    prefixes = list(_OLD_PREFIXES)
-    for name in ("short_links:open", "declarations:pdf_download", "declarations:status"):
-        try:
-            path = reverse(name, kwargs={"token": _PLACEHOLDER})
-        except NoReverseMatch:  # a process serving another URLconf (a benchmark's site)
-            continue
-        prefixes.append(path[: path.index(_PLACEHOLDER)])
+    prefixes = [*_OLD_PREFIXES, *token_page_prefixes()]
     # "/" may be written %2F where the path is a query value (`?next=%2Fs%2F...`).
     alternatives = [re.escape(prefix).replace("/", "(?:/|%2[Ff])") for prefix in prefixes]
     return re.compile("(" + "|".join(alternatives) + r")[^/\s?&#%\"'<>]+")
